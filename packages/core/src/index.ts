@@ -1,0 +1,37 @@
+export { ZrmError, isZrmError } from './errors.js';
+export {
+  ZrmScope,
+  createScope,
+  runWithScope,
+  currentScope,
+  isZeroRetention,
+  bindToScope,
+  bindEmitterToScope,
+} from './scope.js';
+export { definePolicy, DEFAULT_TAINT } from './policy.js';
+export { DEFAULT_SENSITIVE_KEYS, DEFAULT_URL_KEYS, DEFAULT_SAFE_QUERY_PARAMS } from './default-keys.js';
+export { parseEnableLogging, resolveZeroRetention } from './resolve.js';
+export { queryValues } from './query.js';
+export { markSensitive } from './mark-sensitive.js';
+export { redact, binaryPlaceholder, UNREADABLE, CIRCULAR, DEPTH_LIMIT } from './redact.js';
+export { REDACTED } from './taint-index.js';
+export { scrubString, scrubUrl, isTainted } from './scrub.js';
+export { isSensitiveKey } from './sensitive-keys.js';
+export { guardWrite, assertProviderAllowed } from './guard.js';
+export { emitRedaction } from './events.js';
+export { setDefaultPolicy, inFlightTaintCount } from './state.js';
+export type {
+  Policy,
+  PolicyOptions,
+  PolicyRequest,
+  RedactOptions,
+  RedactionEvent,
+  RestrictionEvent,
+  ScopeCounters,
+  ScopeInit,
+  TaintOptions,
+  ZrmDecision,
+  ZrmErrorCode,
+  ZrmSignals,
+  ZrmSource,
+} from './types.js';

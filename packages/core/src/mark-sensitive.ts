@@ -1,0 +1,43 @@
+import { state } from './state.js';
+
+/** Text forms a binary value can take in a log line or an attribute. */
+function binaryForms(bytes: Uint8Array): string[] {
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const forms = [buffer.toString('hex')];
+  // base64 of a slice depends on where the slice starts: register all three alignments
+  for (let offset = 0; offset < 3 && offset < buffer.length; offset++) {
+    const base64 = buffer.subarray(offset).toString('base64');
+    forms.push(base64.replace(/=+$/, ''), base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+  }
+  return forms;
+}
+
+function toBytes(value: unknown): Uint8Array | undefined {
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  return undefined;
+}
+
+/**
+ * Registers content of the current ZRM scope: strings, and the text forms
+ * (base64, base64url, hex) of binary values. Any string that later contains one
+ * of them, or a long enough fragment, is scrubbed wherever zrm looks at it.
+ * Returns how many values were registered (0 outside ZRM).
+ */
+export function markSensitive(...values: unknown[]): number {
+  const scope = state.storage.getStore();
+  if (scope === undefined || !scope.zeroRetention) return 0;
+  let count = 0;
+  for (const value of values) {
+    if (typeof value === 'string') {
+      scope.register(value);
+      count++;
+      continue;
+    }
+    const bytes = toBytes(value);
+    if (bytes === undefined) continue;
+    for (const form of binaryForms(bytes)) scope.register(form);
+    count++;
+  }
+  return count;
+}

@@ -1,0 +1,28 @@
+/**
+ * Every raw value of one query parameter, read from the raw URL (not from a
+ * framework's parsed query, whose settings vary). Values are percent-decoded;
+ * a value that cannot be decoded is returned as `\u0000` so it fails validation.
+ */
+export function queryValues(url: string, name: string): string[] {
+  const q = url.indexOf('?');
+  if (q < 0) return [];
+  const hash = url.indexOf('#', q);
+  const query = url.slice(q + 1, hash < 0 ? undefined : hash);
+  const values: string[] = [];
+  for (const pair of query.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const rawName = eq < 0 ? pair : pair.slice(0, eq);
+    if (decode(rawName) !== name) continue;
+    values.push(eq < 0 ? '' : decode(pair.slice(eq + 1)));
+  }
+  return values;
+}
+
+function decode(part: string): string {
+  try {
+    return decodeURIComponent(part.replace(/\+/g, ' '));
+  } catch {
+    return '\u0000';
+  }
+}

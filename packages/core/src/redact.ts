@@ -1,0 +1,305 @@
+import { emitRedaction } from './events.js';
+import { scrubUrlWith } from './scrub.js';
+import { isSensitiveKey } from './sensitive-keys.js';
+import { state } from './state.js';
+import { REDACTED } from './taint-index.js';
+import type { Policy, RedactOptions } from './types.js';
+
+export const UNREADABLE = '[unreadable]';
+export const CIRCULAR = '[Circular]';
+export const DEPTH_LIMIT = '[depth limit]';
+
+/** Error fields kept as they are in ZRM: names and codes, never text. */
+const ERROR_METADATA = new Set(['code', 'errno', 'syscall', 'status', 'statusCode', 'type', 'expose', 'name']);
+
+export function binaryPlaceholder(bytes: number): string {
+  return `[binary ${bytes} bytes]`;
+}
+
+interface Walk {
+  readonly zrm: boolean;
+  readonly policy: Policy;
+  readonly ancestors: Set<object>;
+  redacted: number;
+}
+
+function byteLength(value: object): number | undefined {
+  if (ArrayBuffer.isView(value)) return value.byteLength;
+  if (value instanceof ArrayBuffer) return value.byteLength;
+  if (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer) return value.byteLength;
+  if (typeof Blob !== 'undefined' && value instanceof Blob) return value.size;
+  return undefined;
+}
+
+function isError(value: object): value is Error {
+  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
+}
+
+function scrub(walk: Walk, text: string): string {
+  const out = state.taint.scrub(text);
+  if (out !== text) walk.redacted++;
+  return out;
+}
+
+function placeholder(walk: Walk, value: unknown): string {
+  walk.redacted++;
+  if (typeof value === 'object' && value !== null) {
+    const bytes = safeByteLength(value);
+    if (bytes !== undefined) return binaryPlaceholder(bytes);
+  }
+  return REDACTED;
+}
+
+function safeByteLength(value: object): number | undefined {
+  try {
+    return byteLength(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The value under `key`, redacted; `key` is undefined for the root and array items. */
+function child(walk: Walk, key: string | undefined, value: unknown, depth: number): unknown {
+  if (walk.zrm && key !== undefined) {
+    const allow = walk.policy.strictAllowKeys;
+    if (allow !== undefined) {
+      if (!allow.has(key.toLowerCase()) && (typeof value !== 'object' || value === null)) {
+        return value === undefined || typeof value === 'function' ? value : placeholder(walk, value);
+      }
+    } else if (isSensitiveKey(key, walk.policy)) {
+      return value === undefined || value === null ? value : placeholder(walk, value);
+    }
+    if (typeof value === 'string' && walk.policy.urlKeys.has(key.toLowerCase())) {
+      const out = scrubUrlWith(value, true, walk.policy);
+      if (out !== value) walk.redacted++;
+      return out;
+    }
+  }
+  return node(walk, value, depth);
+}
+
+function node(walk: Walk, value: unknown, depth: number): unknown {
+  switch (typeof value) {
+    case 'string':
+      return scrub(walk, value);
+    case 'symbol':
+      return walk.zrm ? placeholder(walk, value) : value;
+    case 'object':
+      if (value === null) return value;
+      return object(walk, value, depth);
+    default:
+      return value;
+  }
+}
+
+function object(walk: Walk, value: object, depth: number): unknown {
+  if (walk.ancestors.has(value)) return CIRCULAR;
+  if (depth >= walk.policy.maxDepth) {
+    if (!walk.zrm) return value;
+    walk.redacted++;
+    return DEPTH_LIMIT;
+  }
+  walk.ancestors.add(value);
+  try {
+    return objectInner(walk, value, depth);
+  } catch {
+    // a revoked Proxy, a throwing trap or toJSON: fail closed
+    walk.redacted++;
+    return UNREADABLE;
+  } finally {
+    walk.ancestors.delete(value);
+  }
+}
+
+function objectInner(walk: Walk, value: object, depth: number): unknown {
+  const bytes = byteLength(value);
+  if (bytes !== undefined) {
+    if (!walk.zrm) return value;
+    walk.redacted++;
+    return binaryPlaceholder(bytes);
+  }
+  if (isError(value)) return walk.zrm ? error(walk, value, depth) : taintedError(walk, value, depth);
+  if (Array.isArray(value)) return array(walk, value, depth);
+  if (value instanceof Date) return walk.zrm ? new Date(value.getTime()) : value;
+  if (value instanceof Map) return map(walk, value, depth);
+  if (value instanceof Set) return set(walk, value, depth);
+  if (value instanceof URL) {
+    const href = value.href;
+    const out = scrubUrlWith(href, walk.zrm, walk.policy);
+    if (out !== href) walk.redacted++;
+    return out === href && !walk.zrm ? value : out;
+  }
+  if (value instanceof RegExp) return walk.zrm ? placeholder(walk, value) : value;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === 'function') {
+    const json: unknown = toJSON.call(value);
+    if (json === value) return record(walk, value, depth);
+    const out = node(walk, json, depth + 1);
+    return !walk.zrm && out === json ? value : out;
+  }
+  return record(walk, value, depth);
+}
+
+function read(walk: Walk, value: object, key: string): unknown {
+  try {
+    return (value as Record<string, unknown>)[key];
+  } catch {
+    walk.redacted++;
+    return UNREADABLE;
+  }
+}
+
+/** Own enumerable string keys. In ZRM always a fresh plain object; elsewhere copied only on change. */
+function record(walk: Walk, value: object, depth: number): unknown {
+  const keys = Object.keys(value);
+  const width = walk.policy.maxWidth;
+  const limit = walk.zrm ? Math.min(keys.length, width) : keys.length;
+  let out: Record<string, unknown> | undefined = walk.zrm ? {} : undefined;
+  // values already read, so a copy made late never reads a getter twice
+  const seen: unknown[] = [];
+  for (let i = 0; i < limit; i++) {
+    const key = keys[i] as string;
+    const before = read(walk, value, key);
+    const after = child(walk, key, before, depth + 1);
+    if (out === undefined && after !== before) {
+      out = {};
+      for (let j = 0; j < i; j++) out[keys[j] as string] = seen[j];
+    }
+    if (out !== undefined) out[key] = after;
+    else seen.push(before);
+  }
+  if (out !== undefined && keys.length > limit) out['[truncated]'] = `${keys.length - limit} more keys`;
+  return out ?? value;
+}
+
+function array(walk: Walk, value: readonly unknown[], depth: number): unknown {
+  const width = walk.policy.maxWidth;
+  const limit = walk.zrm ? Math.min(value.length, width) : value.length;
+  let out: unknown[] | undefined = walk.zrm ? [] : undefined;
+  for (let i = 0; i < limit; i++) {
+    const before: unknown = value[i];
+    const after = child(walk, undefined, before, depth + 1);
+    if (out === undefined && after !== before) out = value.slice(0, i);
+    if (out !== undefined) out.push(after);
+  }
+  if (out !== undefined && value.length > limit) out.push(`[${value.length - limit} more items]`);
+  return out ?? value;
+}
+
+function map(walk: Walk, value: Map<unknown, unknown>, depth: number): unknown {
+  const out = new Map<unknown, unknown>();
+  let changed = walk.zrm;
+  let n = 0;
+  for (const [k, v] of value) {
+    if (walk.zrm && n++ >= walk.policy.maxWidth) break;
+    const key = node(walk, k, depth + 1);
+    const after = child(walk, typeof k === 'string' ? k : undefined, v, depth + 1);
+    if (key !== k || after !== v) changed = true;
+    out.set(key, after);
+  }
+  return changed ? out : value;
+}
+
+function set(walk: Walk, value: Set<unknown>, depth: number): unknown {
+  const out = new Set<unknown>();
+  let changed = walk.zrm;
+  let n = 0;
+  for (const v of value) {
+    if (walk.zrm && n++ >= walk.policy.maxWidth) break;
+    const after = child(walk, undefined, v, depth + 1);
+    if (after !== v) changed = true;
+    out.add(after);
+  }
+  return changed ? out : value;
+}
+
+/** The first line of a stack is `Name: message`; the frames after it are code locations. */
+function framesOnly(stack: unknown, type: string): string | undefined {
+  if (typeof stack !== 'string') return undefined;
+  const frames = stack.split('\n').filter((line) => /^\s+at /.test(line));
+  return [`${type}: ${REDACTED}`, ...frames.map((line) => state.taint.scrub(line))].join('\n');
+}
+
+/** In ZRM an error keeps its class, code and frames; message, stack header, cause and fields are scrubbed. */
+function error(walk: Walk, value: Error, depth: number): Record<string, unknown> {
+  let type = 'Error';
+  try {
+    type = value.constructor?.name || value.name || 'Error';
+    if (typeof type !== 'string') type = 'Error';
+  } catch {
+    // keep the default
+  }
+  walk.redacted++;
+  const out: Record<string, unknown> = { type, message: REDACTED };
+  const stack = framesOnly(read(walk, value, 'stack'), type);
+  if (stack !== undefined) out.stack = stack;
+  for (const key of Object.keys(value)) {
+    if (key === 'message' || key === 'stack') continue;
+    const field = read(walk, value, key);
+    if (ERROR_METADATA.has(key) && (typeof field === 'number' || typeof field === 'boolean')) {
+      out[key] = field;
+    } else if (ERROR_METADATA.has(key) && typeof field === 'string' && field.length <= 64) {
+      out[key] = scrub(walk, field);
+    } else if (typeof field === 'object' && field !== null) {
+      out[key] = node(walk, field, depth + 1);
+    } else if (field !== undefined) {
+      out[key] = placeholder(walk, field);
+    }
+  }
+  const cause = read(walk, value, 'cause');
+  if (cause !== undefined && !('cause' in out)) out.cause = child(walk, undefined, cause, depth + 1);
+  const errors = read(walk, value, 'errors');
+  if (Array.isArray(errors) && !('errors' in out)) out.errors = node(walk, errors, depth + 1);
+  return out;
+}
+
+/** Outside a scope: the error itself when clean, else a plain copy with registered content removed. */
+function taintedError(walk: Walk, value: Error, depth: number): unknown {
+  const before = walk.redacted;
+  const message = read(walk, value, 'message');
+  const stack = read(walk, value, 'stack');
+  const fields = record(walk, value, depth);
+  const cleanMessage = typeof message === 'string' ? scrub(walk, message) : message;
+  const cleanStack = typeof stack === 'string' ? scrub(walk, stack) : stack;
+  const cause = read(walk, value, 'cause');
+  const cleanCause = cause === undefined ? undefined : node(walk, cause, depth + 1);
+  if (walk.redacted === before) return value;
+  let type = 'Error';
+  try {
+    type = value.constructor?.name || value.name || 'Error';
+  } catch {
+    // keep the default
+  }
+  const out: Record<string, unknown> = { type, message: cleanMessage, stack: cleanStack };
+  if (cleanCause !== undefined) out.cause = cleanCause;
+  return Object.assign(out, fields === value ? { ...value } : fields);
+}
+
+/**
+ * A redacted copy of `value` under the current scope (or `options`). In ZRM:
+ * content keys, binary values, registered content and error text are replaced
+ * by placeholders, and unreadable values fail closed. In an ordinary scope the
+ * value itself is returned. Outside any scope only registered content of
+ * in-flight ZRM requests is removed (and the value returned as is when there
+ * is none). Never throws, never mutates `value`.
+ */
+export function redact(value: unknown, options?: RedactOptions): unknown {
+  const scope = state.storage.getStore();
+  // undefined: no scope at all (context was lost, or work outside any request)
+  const zrm = options?.zeroRetention ?? scope?.zeroRetention;
+  if (zrm === false || (zrm === undefined && state.taint.isEmpty)) return value;
+  const policy = options?.policy ?? scope?.policy ?? state.defaultPolicy;
+  const walk: Walk = { zrm: zrm === true, policy, ancestors: new Set(), redacted: 0 };
+  let out: unknown;
+  try {
+    out = node(walk, value, 0);
+  } catch {
+    walk.redacted++;
+    out = UNREADABLE;
+  }
+  if (walk.redacted > 0) {
+    if (scope !== undefined) scope.counters.redactedFields += walk.redacted;
+    emitRedaction(policy, { kind: 'redacted', count: walk.redacted, requestId: scope?.requestId });
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+import type { EventEmitter } from 'node:events';
+import { definePolicy } from './policy.js';
+import { state } from './state.js';
+import { createTaintOwner, type TaintOwner } from './taint-index.js';
+import type { Policy, ScopeCounters, ScopeInit, ZrmSource } from './types.js';
+
+/**
+ * The per-request record. Its flag can be turned on, never off; its taint is
+ * released when it ends (after the policy's grace period) or when it is
+ * garbage-collected because no work of the request is left, whichever comes first.
+ */
+export class ZrmScope {
+  readonly requestId: string | undefined;
+  readonly policy: Policy;
+  readonly counters: ScopeCounters = { redactedFields: 0, blockedWrites: 0, droppedRecords: 0 };
+  readonly parent: ZrmScope | undefined;
+  #zeroRetention: boolean;
+  #source: ZrmSource;
+  #ended = false;
+  #owner: TaintOwner | undefined;
+
+  constructor(init: ScopeInit, parent: ZrmScope | undefined = state.storage.getStore()) {
+    if (typeof init !== 'object' || init === null || typeof init.zeroRetention !== 'boolean') {
+      throw new TypeError('zrm scope: init.zeroRetention must be a boolean');
+    }
+    this.parent = parent;
+    this.policy = init.policy === undefined ? (parent?.policy ?? state.defaultPolicy) : definePolicy(init.policy);
+    this.requestId = init.requestId ?? parent?.requestId;
+    const inherited = parent?.zeroRetention === true && !init.zeroRetention;
+    this.#zeroRetention = init.zeroRetention || inherited;
+    this.#source = inherited ? 'inherited' : (init.source ?? (init.zeroRetention ? 'explicit' : 'default'));
+  }
+
+  get zeroRetention(): boolean {
+    return this.#zeroRetention;
+  }
+
+  get source(): ZrmSource {
+    return this.#source;
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Turns ZRM on for the rest of this scope. There is no way to turn it off. */
+  tighten(source: ZrmSource = 'explicit'): void {
+    if (this.#zeroRetention) return;
+    this.#zeroRetention = true;
+    this.#source = source;
+  }
+
+  run<T>(fn: () => T): T {
+    return state.storage.run(this, fn);
+  }
+
+  /** Registers values as content of this scope (no-op outside ZRM or after release). */
+  register(value: string): void {
+    if (!this.#zeroRetention) return;
+    if (this.#owner === undefined) {
+      if (this.#ended) return;
+      this.#owner = createTaintOwner(this.policy.taint);
+      // The owner, not the scope, is held: a scope no work refers to any more is collected and released.
+      state.finalizer.register(this, this.#owner, this.#owner);
+    }
+    state.taint.add(this.#owner, value);
+  }
+
+  /** Ends the scope: its taint is released after the policy's grace period (at the latest). */
+  end(): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const owner = this.#owner;
+    if (owner === undefined) return;
+    const grace = this.policy.taint.graceMs;
+    if (grace === 0) {
+      releaseOwner(owner);
+      return;
+    }
+    setTimeout(releaseOwner, grace, owner).unref();
+  }
+}
+
+function releaseOwner(owner: TaintOwner): void {
+  state.finalizer.unregister(owner);
+  state.taint.release(owner);
+}
+
+/** Creates a scope that an adapter runs work in and ends explicitly. */
+export function createScope(init: ScopeInit): ZrmScope {
+  return new ZrmScope(init);
+}
+
+/**
+ * Runs `fn` in a new scope; the scope ends when `fn` returns or, if it returns
+ * a promise, when that promise settles.
+ */
+export function runWithScope<T>(init: ScopeInit, fn: () => T): T {
+  const scope = new ZrmScope(init);
+  let result: T;
+  try {
+    result = scope.run(fn);
+  } catch (error) {
+    scope.end();
+    throw error;
+  }
+  if (isThenable(result)) {
+    result.then(
+      () => scope.end(),
+      () => scope.end(),
+    );
+  } else {
+    scope.end();
+  }
+  return result;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
+  );
+}
+
+export function currentScope(): ZrmScope | undefined {
+  return state.storage.getStore();
+}
+
+export function isZeroRetention(): boolean {
+  return state.storage.getStore()?.zeroRetention === true;
+}
+
+/** Binds `fn` to the scope current now, so it keeps that scope wherever it is called from. */
+export function bindToScope<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
+  const scope = state.storage.getStore();
+  const storage = state.storage;
+  return function bound(this: unknown, ...args: A): R {
+    return storage.run(scope as ZrmScope, () => fn.apply(this, args));
+  };
+}
+
+/** Makes every listener of `emitter` run in the scope current now (for req, res, sockets, parsers). */
+export function bindEmitterToScope<E extends EventEmitter>(emitter: E): E {
+  const emit = emitter.emit;
+  emitter.emit = bindToScope(emit) as E['emit'];
+  return emitter;
+}

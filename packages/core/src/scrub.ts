@@ -1,0 +1,74 @@
+import { state } from './state.js';
+import { REDACTED } from './taint-index.js';
+import type { Policy } from './types.js';
+
+/**
+ * Removes registered content from `text`. Scans in ZRM scopes and outside any
+ * scope (where context was lost); ordinary scopes get `text` back as it is.
+ */
+export function scrubString(text: string): string {
+  const scope = state.storage.getStore();
+  if (scope !== undefined && !scope.zeroRetention) return text;
+  return state.taint.scrub(text);
+}
+
+/** True when `text` holds registered content of an in-flight ZRM scope. */
+export function isTainted(text: string): boolean {
+  return state.taint.contains(text);
+}
+
+function decode(part: string): string {
+  try {
+    return decodeURIComponent(part.replace(/\+/g, ' '));
+  } catch {
+    return part;
+  }
+}
+
+/** Query values (all but the policy's safe ones) and tainted path segments, redacted. */
+export function scrubUrlWith(url: string, zeroRetention: boolean, policy: Policy): string {
+  const hashAt = url.indexOf('#');
+  const withoutHash = hashAt >= 0 ? url.slice(0, hashAt) : url;
+  const q = withoutHash.indexOf('?');
+  const head = q >= 0 ? withoutHash.slice(0, q) : withoutHash;
+  const query = q >= 0 ? withoutHash.slice(q + 1) : undefined;
+  const taint = state.taint;
+  let path = head;
+  if (!taint.isEmpty) {
+    path = head
+      .split('/')
+      .map((segment) => (taint.contains(decode(segment)) ? REDACTED : taint.scrub(segment)))
+      .join('/');
+  }
+  let out = path;
+  if (query !== undefined) {
+    const pairs = query.split('&').map((pair) => {
+      const eq = pair.indexOf('=');
+      const name = eq >= 0 ? pair.slice(0, eq) : pair;
+      const value = eq >= 0 ? pair.slice(eq + 1) : undefined;
+      const decodedName = decode(name);
+      const safeName = taint.isEmpty ? name : taint.contains(decodedName) ? REDACTED : name;
+      if (value === undefined) return safeName;
+      const keep = zeroRetention
+        ? policy.safeQueryParams.has(decodedName.toLowerCase()) && !taint.contains(decode(value))
+        : !taint.contains(decode(value));
+      return `${safeName}=${keep ? value : REDACTED}`;
+    });
+    out += `?${pairs.join('&')}`;
+  }
+  if (hashAt >= 0) out += zeroRetention ? '' : taint.scrub(url.slice(hashAt));
+  return out;
+}
+
+/**
+ * A URL or path safe to log: in ZRM every query value except the policy's safe
+ * parameters is redacted, and tainted path segments are replaced. Outside ZRM
+ * only registered content of in-flight ZRM requests is removed.
+ */
+export function scrubUrl(url: string): string {
+  const scope = state.storage.getStore();
+  if (scope !== undefined && !scope.zeroRetention) return url;
+  const zrm = scope?.zeroRetention === true;
+  if (!zrm && state.taint.isEmpty) return url;
+  return scrubUrlWith(url, zrm, scope?.policy ?? state.defaultPolicy);
+}

@@ -1,0 +1,231 @@
+import type { TaintOptions } from './types.js';
+
+/** Who registered a value: one per scope. Released once, after which it registers nothing. */
+export interface TaintOwner {
+  readonly values: Set<string>;
+  readonly options: Readonly<TaintOptions>;
+  released: boolean;
+}
+
+export function createTaintOwner(options: Readonly<TaintOptions>): TaintOwner {
+  return { values: new Set(), options, released: false };
+}
+
+interface Fragment {
+  value: string;
+  start: number;
+  length: number;
+  owner: TaintOwner;
+}
+
+const BASE = 0x01000193;
+export const REDACTED = '[REDACTED]';
+
+function power(length: number): number {
+  let p = 1;
+  for (let i = 1; i < length; i++) p = Math.imul(p, BASE);
+  return p;
+}
+
+function hashAt(text: string, start: number, length: number): number {
+  let h = 0;
+  for (let i = start; i < start + length; i++) h = (Math.imul(h, BASE) + text.charCodeAt(i)) | 0;
+  return h;
+}
+
+/**
+ * Rolling-hash index over fragments of registered values. A scan hashes every
+ * window of the scanned text once, so it costs time linear in the text,
+ * whatever the number of registered values.
+ */
+export class TaintIndex {
+  readonly #fragments = new Map<number, Fragment | Fragment[]>();
+  readonly #windowLengths = new Map<number, number>();
+  readonly #owners = new Set<TaintOwner>();
+
+  /** Owners with values still registered (in-flight ZRM scopes and their grace periods). */
+  get ownerCount(): number {
+    return this.#owners.size;
+  }
+
+  get fragmentCount(): number {
+    let n = 0;
+    for (const f of this.#fragments.values()) n += Array.isArray(f) ? f.length : 1;
+    return n;
+  }
+
+  get isEmpty(): boolean {
+    return this.#fragments.size === 0;
+  }
+
+  add(owner: TaintOwner, value: string): void {
+    const options = owner.options;
+    if (owner.released || value.length < options.minLength || owner.values.has(value)) return;
+    owner.values.add(value);
+    this.#owners.add(owner);
+    this.#eachFragment(value, options, (hash, start, length) => {
+      const fragment: Fragment = { value, start, length, owner };
+      const found = this.#fragments.get(hash);
+      if (found === undefined) this.#fragments.set(hash, fragment);
+      else if (Array.isArray(found)) found.push(fragment);
+      else this.#fragments.set(hash, [found, fragment]);
+      this.#windowLengths.set(length, (this.#windowLengths.get(length) ?? 0) + 1);
+    });
+  }
+
+  release(owner: TaintOwner): void {
+    if (owner.released) return;
+    const options = owner.options;
+    owner.released = true;
+    for (const value of owner.values) {
+      this.#eachFragment(value, options, (hash, _start, length) => {
+        const found = this.#fragments.get(hash);
+        if (found === undefined) return;
+        if (Array.isArray(found)) {
+          const i = found.findIndex((f) => f.owner === owner && f.value === value);
+          if (i < 0) return;
+          found.splice(i, 1);
+          if (found.length === 1) this.#fragments.set(hash, found[0] as Fragment);
+          else if (found.length === 0) this.#fragments.delete(hash);
+        } else if (found.owner === owner && found.value === value) {
+          this.#fragments.delete(hash);
+        } else {
+          return;
+        }
+        const left = (this.#windowLengths.get(length) ?? 1) - 1;
+        if (left === 0) this.#windowLengths.delete(length);
+        else this.#windowLengths.set(length, left);
+      });
+    }
+    owner.values.clear();
+    this.#owners.delete(owner);
+  }
+
+  /** Does `text` contain a registered value or a long-enough fragment of one? */
+  contains(text: string): boolean {
+    return this.#find(text, true) !== undefined;
+  }
+
+  /** `text` with every registered value and fragment replaced by a placeholder (same string when clean). */
+  scrub(text: string): string {
+    const spans = this.#find(text, false);
+    if (spans === undefined) return text;
+    let out = '';
+    let at = 0;
+    for (let i = 0; i < spans.length; i += 2) {
+      out += text.slice(at, spans[i]) + REDACTED;
+      at = spans[i + 1] as number;
+    }
+    return out + text.slice(at);
+  }
+
+  #eachFragment(
+    value: string,
+    options: Readonly<TaintOptions>,
+    visit: (hash: number, start: number, length: number) => void,
+  ): void {
+    const k = options.fragmentLength;
+    if (value.length <= k) {
+      visit(hashAt(value, 0, value.length), 0, value.length);
+      return;
+    }
+    const windows = value.length - k + 1;
+    const stride = Math.max(1, Math.ceil(windows / options.maxFragmentsPerValue));
+    const drop = power(k);
+    let h = hashAt(value, 0, k);
+    for (let i = 0; ; i++) {
+      if (i % stride === 0 || i === windows - 1) visit(h, i, k);
+      if (i === windows - 1) break;
+      h = (Math.imul(h - Math.imul(value.charCodeAt(i), drop), BASE) + value.charCodeAt(i + k)) | 0;
+    }
+  }
+
+  /** Sorted, merged [start, end) pairs of tainted spans, or undefined when clean. */
+  #find(text: string, firstOnly: boolean): number[] | undefined {
+    if (this.#fragments.size === 0) return undefined;
+    let spans: number[] | undefined;
+    let passes = 0;
+    for (const length of this.#windowLengths.keys()) {
+      if (text.length < length) continue;
+      passes++;
+      const drop = power(length);
+      let coveredEnd = -1;
+      let h = hashAt(text, 0, length);
+      const last = text.length - length;
+      for (let i = 0; ; i++) {
+        if (i + length > coveredEnd) {
+          const found = this.#fragments.get(h);
+          if (found !== undefined) {
+            const end = this.#match(text, i, length, found, spans);
+            if (end !== undefined) {
+              if (firstOnly) return [];
+              spans = end;
+              coveredEnd = end[end.length - 1] as number;
+            }
+          }
+        }
+        if (i === last) break;
+        h = (Math.imul(h - Math.imul(text.charCodeAt(i), drop), BASE) + text.charCodeAt(i + length)) | 0;
+      }
+    }
+    return spans !== undefined && (passes > 1 || spans.length > 2) ? merge(spans) : spans;
+  }
+
+  /** Verifies a hash hit and extends it to the longest common run; returns the spans with it added. */
+  #match(
+    text: string,
+    i: number,
+    length: number,
+    found: Fragment | Fragment[],
+    spans: number[] | undefined,
+  ): number[] | undefined {
+    const candidates = Array.isArray(found) ? found : [found];
+    let best: [number, number] | undefined;
+    for (const f of candidates) {
+      if (f.length !== length || !sameRun(text, i, f.value, f.start, length)) continue;
+      let s = i;
+      let p = f.start;
+      while (s > 0 && p > 0 && text.charCodeAt(s - 1) === f.value.charCodeAt(p - 1)) {
+        s--;
+        p--;
+      }
+      let e = i + length;
+      let q = f.start + length;
+      while (e < text.length && q < f.value.length && text.charCodeAt(e) === f.value.charCodeAt(q)) {
+        e++;
+        q++;
+      }
+      if (best === undefined) best = [s, e];
+      else best = [Math.min(best[0], s), Math.max(best[1], e)];
+    }
+    if (best === undefined) return undefined;
+    const out = spans ?? [];
+    const lastEnd = out.length > 0 ? (out[out.length - 1] as number) : -1;
+    if (lastEnd >= best[0] && out.length > 0) {
+      // overlaps the previous span: grow it
+      out[out.length - 2] = Math.min(out[out.length - 2] as number, best[0]);
+      out[out.length - 1] = Math.max(lastEnd, best[1]);
+    } else {
+      out.push(best[0], best[1]);
+    }
+    return out;
+  }
+}
+
+function sameRun(a: string, ai: number, b: string, bi: number, length: number): boolean {
+  for (let j = 0; j < length; j++) if (a.charCodeAt(ai + j) !== b.charCodeAt(bi + j)) return false;
+  return true;
+}
+
+function merge(spans: number[]): number[] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i < spans.length; i += 2) pairs.push([spans[i] as number, spans[i + 1] as number]);
+  pairs.sort((x, y) => x[0] - y[0]);
+  const out: number[] = [];
+  for (const [s, e] of pairs) {
+    const lastEnd = out[out.length - 1];
+    if (lastEnd !== undefined && s <= lastEnd) out[out.length - 1] = Math.max(lastEnd, e);
+    else out.push(s, e);
+  }
+  return out;
+}

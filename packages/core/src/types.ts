@@ -1,0 +1,144 @@
+/** Stable error codes. Each maps to one HTTP status (see `ZrmError`). */
+export type ZrmErrorCode =
+  | 'invalid_enable_logging'
+  | 'zero_retention_not_allowed'
+  | 'zero_retention_unavailable'
+  | 'zero_retention_provider_not_allowed'
+  | 'zero_retention_storage_not_allowed'
+  | 'invalid_request'
+  | 'not_found';
+
+/** Why a scope is (or is not) in Zero Retention Mode. */
+export type ZrmSource =
+  | 'default'
+  | 'request'
+  | 'policy'
+  | 'propagated'
+  | 'inherited'
+  | 'message'
+  | 'explicit';
+
+export interface ScopeInit {
+  zeroRetention: boolean;
+  requestId?: string | undefined;
+  source?: ZrmSource;
+  /** A policy object or the options of one; defaults to the process default policy. */
+  policy?: Policy | PolicyOptions | undefined;
+}
+
+/** Content-free counters of one scope. */
+export interface ScopeCounters {
+  redactedFields: number;
+  blockedWrites: number;
+  droppedRecords: number;
+}
+
+/** A content-free event for metrics: what was done, never to what. */
+export interface RedactionEvent {
+  kind: 'redacted' | 'blocked-write' | 'dropped-record';
+  count: number;
+  sink?: string | undefined;
+  requestId?: string | undefined;
+}
+
+/** Sent to `onRestricted` when a principal asks for ZRM it may not use. */
+export interface RestrictionEvent {
+  code: 'zero_retention_not_allowed';
+  principal: string | undefined;
+}
+
+export interface TaintOptions {
+  /** A string containing at least this many consecutive characters of a registered value is scrubbed. */
+  fragmentLength: number;
+  /** Values shorter than this are not tracked by value (too short to tell from ordinary text). */
+  minLength: number;
+  /** Upper bound, after a scope ends, on how long its registered values stay in memory. */
+  graceMs: number;
+  /** Index at most this many fragments per value; longer values are sampled with a stride. */
+  maxFragmentsPerValue: number;
+}
+
+/** The request-like object that policy callbacks receive (an adapter passes its own request). */
+export type PolicyRequest = unknown;
+
+export interface PolicyOptions {
+  /** Extra keys whose values are content (added to the defaults). Matched case-insensitively. */
+  sensitiveKeys?: readonly string[];
+  /** Replace the default sensitive keys instead of adding to them. */
+  replaceDefaultKeys?: boolean;
+  /** Allow-list mode: in ZRM only these keys keep their values (containers are still walked). */
+  strict?: false | { allowKeys: readonly string[] };
+  /** Query parameters whose values are kept in ZRM URLs (every other value is redacted). */
+  safeQueryParams?: readonly string[];
+  /** Keys whose string values are URLs; they get query scrubbing in ZRM. */
+  urlKeys?: readonly string[];
+  taint?: Partial<TaintOptions>;
+  /** Largest depth walked by `redact`; deeper values become a placeholder. */
+  maxDepth?: number;
+  /** Largest number of keys or items kept per object or array. */
+  maxWidth?: number;
+  /** May this principal use ZRM? Default: yes. */
+  entitled?: (req: PolicyRequest) => boolean | Promise<boolean>;
+  /** Force ZRM for this request (per agent, tenant or workspace). */
+  force?: (req: PolicyRequest) => boolean | Promise<boolean>;
+  /** Who is asking: a tenant or account id, used for `entitled` events. Never content. */
+  principal?: (req: PolicyRequest) => string | undefined;
+  /** Is a propagated `zrm=1` from this peer honoured? Default: no. */
+  trustPropagated?: (req: PolicyRequest) => boolean;
+  /** Third-party processors allowed in ZRM. Default: none. */
+  providers?: readonly string[];
+  /** Request parameters that need retained state; combined with ZRM they are refused. */
+  statefulParams?: readonly string[];
+  onRestricted?: (event: RestrictionEvent) => void;
+  onRedaction?: (event: RedactionEvent) => void;
+}
+
+/** A resolved, frozen policy made by `definePolicy`. */
+export interface Policy {
+  readonly kind: 'zrm.policy';
+  readonly sensitiveKeys: ReadonlySet<string>;
+  readonly strictAllowKeys: ReadonlySet<string> | undefined;
+  readonly safeQueryParams: ReadonlySet<string>;
+  readonly urlKeys: ReadonlySet<string>;
+  readonly taint: Readonly<TaintOptions>;
+  readonly maxDepth: number;
+  readonly maxWidth: number;
+  readonly providers: ReadonlySet<string>;
+  readonly statefulParams: readonly string[];
+  readonly entitled: ((req: PolicyRequest) => boolean | Promise<boolean>) | undefined;
+  readonly force: ((req: PolicyRequest) => boolean | Promise<boolean>) | undefined;
+  readonly principal: ((req: PolicyRequest) => string | undefined) | undefined;
+  readonly trustPropagated: ((req: PolicyRequest) => boolean) | undefined;
+  readonly onRestricted: ((event: RestrictionEvent) => void) | undefined;
+  readonly onRedaction: ((event: RedactionEvent) => void) | undefined;
+}
+
+/** What an adapter found in a request, for `resolveZeroRetention`. */
+export interface ZrmSignals {
+  /** Every raw value of `enable_logging` in the request, in order (query, then body or message). */
+  enableLogging?: readonly string[] | string | undefined;
+  /** Result of the policy's `force(req)`. */
+  forced?: boolean;
+  /** Result of the policy's `entitled(req)`; `false` refuses a ZRM request. Default: entitled. */
+  entitled?: boolean;
+  /** The request carried a propagated `zrm=1` (W3C baggage). */
+  propagated?: boolean;
+  /** The peer that propagated it is trusted by the policy. */
+  propagatedTrusted?: boolean;
+  /** Names of stateful parameters present in the request. */
+  statefulParams?: readonly string[];
+  /** Principal for the `onRestricted` event. */
+  principal?: string | undefined;
+}
+
+export interface ZrmDecision {
+  zeroRetention: boolean;
+  source: ZrmSource;
+}
+
+export interface RedactOptions {
+  /** Redact as if in (or not in) ZRM, whatever the current scope says. */
+  zeroRetention?: boolean;
+  /** Use this policy instead of the current scope's. */
+  policy?: Policy;
+}
