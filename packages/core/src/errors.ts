@@ -20,7 +20,11 @@ export class ZrmError extends Error {
   /** Name of the offending parameter or field, when there is one (a name, never a value). */
   readonly param: string | undefined;
 
-  constructor(code: ZrmErrorCode, message: string, options: { param?: string; status?: number } = {}) {
+  constructor(
+    code: ZrmErrorCode,
+    message: string,
+    options: { param?: string; status?: number } = {},
+  ) {
     super(message);
     this.name = 'ZrmError';
     this.code = code;

@@ -16,7 +16,12 @@ export function guardWrite<A extends unknown[], R>(
     const scope = state.storage.getStore();
     if (scope === undefined || !scope.zeroRetention) return fn.apply(this, args);
     scope.counters.blockedWrites++;
-    emitRedaction(scope.policy, { kind: 'blocked-write', count: 1, sink, requestId: scope.requestId });
+    emitRedaction(scope.policy, {
+      kind: 'blocked-write',
+      count: 1,
+      sink,
+      requestId: scope.requestId,
+    });
     return undefined;
   };
 }

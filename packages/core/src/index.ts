@@ -9,7 +9,11 @@ export {
   bindEmitterToScope,
 } from './scope.js';
 export { definePolicy, DEFAULT_TAINT } from './policy.js';
-export { DEFAULT_SENSITIVE_KEYS, DEFAULT_URL_KEYS, DEFAULT_SAFE_QUERY_PARAMS } from './default-keys.js';
+export {
+  DEFAULT_SENSITIVE_KEYS,
+  DEFAULT_URL_KEYS,
+  DEFAULT_SAFE_QUERY_PARAMS,
+} from './default-keys.js';
 export { parseEnableLogging, resolveZeroRetention } from './resolve.js';
 export { queryValues } from './query.js';
 export { markSensitive } from './mark-sensitive.js';

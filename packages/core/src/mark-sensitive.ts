@@ -7,13 +7,17 @@ function binaryForms(bytes: Uint8Array): string[] {
   // base64 of a slice depends on where the slice starts: register all three alignments
   for (let offset = 0; offset < 3 && offset < buffer.length; offset++) {
     const base64 = buffer.subarray(offset).toString('base64');
-    forms.push(base64.replace(/=+$/, ''), base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''));
+    forms.push(
+      base64.replace(/=+$/, ''),
+      base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
+    );
   }
   return forms;
 }
 
 function toBytes(value: unknown): Uint8Array | undefined {
-  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (ArrayBuffer.isView(value))
+    return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
   if (value instanceof ArrayBuffer) return new Uint8Array(value);
   return undefined;
 }

@@ -1,4 +1,8 @@
-import { DEFAULT_SAFE_QUERY_PARAMS, DEFAULT_SENSITIVE_KEYS, DEFAULT_URL_KEYS } from './default-keys.js';
+import {
+  DEFAULT_SAFE_QUERY_PARAMS,
+  DEFAULT_SENSITIVE_KEYS,
+  DEFAULT_URL_KEYS,
+} from './default-keys.js';
 import type { Policy, PolicyOptions, TaintOptions } from './types.js';
 
 export const DEFAULT_TAINT: Readonly<TaintOptions> = Object.freeze({
@@ -33,7 +37,11 @@ export function definePolicy(options: PolicyOptions | Policy = {}): Policy {
   }
   const taintIn = options.taint ?? {};
   const taint: TaintOptions = {
-    fragmentLength: positiveInteger('taint.fragmentLength', taintIn.fragmentLength, DEFAULT_TAINT.fragmentLength),
+    fragmentLength: positiveInteger(
+      'taint.fragmentLength',
+      taintIn.fragmentLength,
+      DEFAULT_TAINT.fragmentLength,
+    ),
     minLength: positiveInteger('taint.minLength', taintIn.minLength, DEFAULT_TAINT.minLength),
     graceMs: positiveInteger('taint.graceMs', taintIn.graceMs, DEFAULT_TAINT.graceMs),
     maxFragmentsPerValue: positiveInteger(
@@ -42,14 +50,22 @@ export function definePolicy(options: PolicyOptions | Policy = {}): Policy {
       DEFAULT_TAINT.maxFragmentsPerValue,
     ),
   };
-  if (taint.fragmentLength < 4) throw new TypeError('zrm policy: taint.fragmentLength must be at least 4');
+  if (taint.fragmentLength < 4)
+    throw new TypeError('zrm policy: taint.fragmentLength must be at least 4');
   if (taint.minLength < 1 || taint.minLength > taint.fragmentLength) {
     throw new TypeError('zrm policy: taint.minLength must be between 1 and taint.fragmentLength');
   }
   if (taint.maxFragmentsPerValue < 1) {
     throw new TypeError('zrm policy: taint.maxFragmentsPerValue must be at least 1');
   }
-  for (const name of ['entitled', 'force', 'principal', 'trustPropagated', 'onRestricted', 'onRedaction'] as const) {
+  for (const name of [
+    'entitled',
+    'force',
+    'principal',
+    'trustPropagated',
+    'onRestricted',
+    'onRedaction',
+  ] as const) {
     if (options[name] !== undefined && typeof options[name] !== 'function') {
       throw new TypeError(`zrm policy: ${name} must be a function`);
     }

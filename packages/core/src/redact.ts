@@ -10,7 +10,16 @@ export const CIRCULAR = '[Circular]';
 export const DEPTH_LIMIT = '[depth limit]';
 
 /** Error fields kept as they are in ZRM: names and codes, never text. */
-const ERROR_METADATA = new Set(['code', 'errno', 'syscall', 'status', 'statusCode', 'type', 'expose', 'name']);
+const ERROR_METADATA = new Set([
+  'code',
+  'errno',
+  'syscall',
+  'status',
+  'statusCode',
+  'type',
+  'expose',
+  'name',
+]);
 
 export function binaryPlaceholder(bytes: number): string {
   return `[binary ${bytes} bytes]`;
@@ -21,12 +30,15 @@ interface Walk {
   readonly policy: Policy;
   readonly ancestors: Set<object>;
   redacted: number;
+  /** Inside fields of an error: every string is treated as content. */
+  opaque: number;
 }
 
 function byteLength(value: object): number | undefined {
   if (ArrayBuffer.isView(value)) return value.byteLength;
   if (value instanceof ArrayBuffer) return value.byteLength;
-  if (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer) return value.byteLength;
+  if (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)
+    return value.byteLength;
   if (typeof Blob !== 'undefined' && value instanceof Blob) return value.size;
   return undefined;
 }
@@ -64,7 +76,9 @@ function child(walk: Walk, key: string | undefined, value: unknown, depth: numbe
     const allow = walk.policy.strictAllowKeys;
     if (allow !== undefined) {
       if (!allow.has(key.toLowerCase()) && (typeof value !== 'object' || value === null)) {
-        return value === undefined || typeof value === 'function' ? value : placeholder(walk, value);
+        return value === undefined || typeof value === 'function'
+          ? value
+          : placeholder(walk, value);
       }
     } else if (isSensitiveKey(key, walk.policy)) {
       return value === undefined || value === null ? value : placeholder(walk, value);
@@ -81,7 +95,7 @@ function child(walk: Walk, key: string | undefined, value: unknown, depth: numbe
 function node(walk: Walk, value: unknown, depth: number): unknown {
   switch (typeof value) {
     case 'string':
-      return scrub(walk, value);
+      return walk.opaque > 0 && walk.zrm ? placeholder(walk, value) : scrub(walk, value);
     case 'symbol':
       return walk.zrm ? placeholder(walk, value) : value;
     case 'object':
@@ -118,7 +132,8 @@ function objectInner(walk: Walk, value: object, depth: number): unknown {
     walk.redacted++;
     return binaryPlaceholder(bytes);
   }
-  if (isError(value)) return walk.zrm ? error(walk, value, depth) : taintedError(walk, value, depth);
+  if (isError(value))
+    return walk.zrm ? error(walk, value, depth) : taintedError(walk, value, depth);
   if (Array.isArray(value)) return array(walk, value, depth);
   if (value instanceof Date) return walk.zrm ? new Date(value.getTime()) : value;
   if (value instanceof Map) return map(walk, value, depth);
@@ -168,7 +183,8 @@ function record(walk: Walk, value: object, depth: number): unknown {
     if (out !== undefined) out[key] = after;
     else seen.push(before);
   }
-  if (out !== undefined && keys.length > limit) out['[truncated]'] = `${keys.length - limit} more keys`;
+  if (out !== undefined && keys.length > limit)
+    out['[truncated]'] = `${keys.length - limit} more keys`;
   return out ?? value;
 }
 
@@ -241,13 +257,16 @@ function error(walk: Walk, value: Error, depth: number): Record<string, unknown>
     } else if (ERROR_METADATA.has(key) && typeof field === 'string' && field.length <= 64) {
       out[key] = scrub(walk, field);
     } else if (typeof field === 'object' && field !== null) {
+      walk.opaque++;
       out[key] = node(walk, field, depth + 1);
+      walk.opaque--;
     } else if (field !== undefined) {
       out[key] = placeholder(walk, field);
     }
   }
   const cause = read(walk, value, 'cause');
-  if (cause !== undefined && !('cause' in out)) out.cause = child(walk, undefined, cause, depth + 1);
+  if (cause !== undefined && !('cause' in out))
+    out.cause = child(walk, undefined, cause, depth + 1);
   const errors = read(walk, value, 'errors');
   if (Array.isArray(errors) && !('errors' in out)) out.errors = node(walk, errors, depth + 1);
   return out;
@@ -289,7 +308,7 @@ export function redact(value: unknown, options?: RedactOptions): unknown {
   const zrm = options?.zeroRetention ?? scope?.zeroRetention;
   if (zrm === false || (zrm === undefined && state.taint.isEmpty)) return value;
   const policy = options?.policy ?? scope?.policy ?? state.defaultPolicy;
-  const walk: Walk = { zrm: zrm === true, policy, ancestors: new Set(), redacted: 0 };
+  const walk: Walk = { zrm: zrm === true, policy, ancestors: new Set(), redacted: 0, opaque: 0 };
   let out: unknown;
   try {
     out = node(walk, value, 0);

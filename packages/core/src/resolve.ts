@@ -22,8 +22,12 @@ function meaning(raw: string): boolean {
  * `undefined` (absent). Empty, unknown and disagreeing values throw
  * `invalid_enable_logging`; the error never quotes the value.
  */
-export function parseEnableLogging(values: readonly unknown[] | unknown): boolean | undefined {
-  const list: readonly unknown[] = Array.isArray(values) ? values : values === undefined ? [] : [values];
+export function parseEnableLogging(values: unknown): boolean | undefined {
+  const list: readonly unknown[] = Array.isArray(values)
+    ? values
+    : values === undefined
+      ? []
+      : [values];
   let result: boolean | undefined;
   for (const raw of list) {
     let value: boolean;
@@ -31,9 +35,13 @@ export function parseEnableLogging(values: readonly unknown[] | unknown): boolea
     else if (typeof raw === 'string') value = meaning(raw);
     else throw new ZrmError('invalid_enable_logging', INVALID, { param: 'enable_logging' });
     if (result !== undefined && result !== value) {
-      throw new ZrmError('invalid_enable_logging', 'enable_logging was given more than once with different values.', {
-        param: 'enable_logging',
-      });
+      throw new ZrmError(
+        'invalid_enable_logging',
+        'enable_logging was given more than once with different values.',
+        {
+          param: 'enable_logging',
+        },
+      );
     }
     result = value;
   }

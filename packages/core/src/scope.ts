@@ -24,11 +24,17 @@ export class ZrmScope {
       throw new TypeError('zrm scope: init.zeroRetention must be a boolean');
     }
     this.parent = parent;
-    this.policy = init.policy === undefined ? (parent?.policy ?? state.defaultPolicy) : definePolicy(init.policy);
+    this.policy =
+      init.policy === undefined
+        ? (parent?.policy ?? state.defaultPolicy)
+        : definePolicy(init.policy);
     this.requestId = init.requestId ?? parent?.requestId;
     const inherited = parent?.zeroRetention === true && !init.zeroRetention;
     this.#zeroRetention = init.zeroRetention || inherited;
-    this.#source = inherited ? 'inherited' : (init.source ?? (init.zeroRetention ? 'explicit' : 'default'));
+    this.#source = inherited
+      ? 'inherited'
+      : (init.source ?? (init.zeroRetention ? 'explicit' : 'default'));
+    if (this.#zeroRetention) announceZeroRetention(this);
   }
 
   get zeroRetention(): boolean {
@@ -48,6 +54,7 @@ export class ZrmScope {
     if (this.#zeroRetention) return;
     this.#zeroRetention = true;
     this.#source = source;
+    announceZeroRetention(this);
   }
 
   run<T>(fn: () => T): T {
@@ -78,6 +85,21 @@ export class ZrmScope {
       return;
     }
     setTimeout(releaseOwner, grace, owner).unref();
+  }
+}
+
+const OBSERVERS = Symbol.for('@zrm/core.zero-retention-observers.v1');
+
+/** Tells process-wide observers (e.g. @zrm/otel marking the active trace) that a scope is now in ZRM. */
+function announceZeroRetention(scope: ZrmScope): void {
+  const observers = (globalThis as { [OBSERVERS]?: Set<(scope: ZrmScope) => void> })[OBSERVERS];
+  if (observers === undefined) return;
+  for (const observe of observers) {
+    try {
+      observe(scope);
+    } catch {
+      // an observer must not break the request
+    }
   }
 }
 
@@ -117,7 +139,9 @@ export function runWithScope<T>(init: ScopeInit, fn: () => T): T {
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
   return (
-    typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function'
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as PromiseLike<unknown>).then === 'function'
   );
 }
 
@@ -140,7 +164,7 @@ export function bindToScope<A extends unknown[], R>(fn: (...args: A) => R): (...
 
 /** Makes every listener of `emitter` run in the scope current now (for req, res, sockets, parsers). */
 export function bindEmitterToScope<E extends EventEmitter>(emitter: E): E {
-  const emit = emitter.emit;
+  const emit = emitter.emit.bind(emitter);
   emitter.emit = bindToScope(emit) as E['emit'];
   return emitter;
 }

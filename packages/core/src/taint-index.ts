@@ -67,6 +67,7 @@ export class TaintIndex {
       const fragment: Fragment = { value, start, length, owner };
       const found = this.#fragments.get(hash);
       if (found === undefined) this.#fragments.set(hash, fragment);
+      else if (hasSame(found, fragment)) return;
       else if (Array.isArray(found)) found.push(fragment);
       else this.#fragments.set(hash, [found, fragment]);
       this.#windowLengths.set(length, (this.#windowLengths.get(length) ?? 0) + 1);
@@ -82,12 +83,12 @@ export class TaintIndex {
         const found = this.#fragments.get(hash);
         if (found === undefined) return;
         if (Array.isArray(found)) {
-          const i = found.findIndex((f) => f.owner === owner && f.value === value);
+          const i = found.findIndex((f) => f.owner === owner);
           if (i < 0) return;
           found.splice(i, 1);
           if (found.length === 1) this.#fragments.set(hash, found[0] as Fragment);
           else if (found.length === 0) this.#fragments.delete(hash);
-        } else if (found.owner === owner && found.value === value) {
+        } else if (found.owner === owner) {
           this.#fragments.delete(hash);
         } else {
           return;
@@ -165,7 +166,9 @@ export class TaintIndex {
           }
         }
         if (i === last) break;
-        h = (Math.imul(h - Math.imul(text.charCodeAt(i), drop), BASE) + text.charCodeAt(i + length)) | 0;
+        h =
+          (Math.imul(h - Math.imul(text.charCodeAt(i), drop), BASE) + text.charCodeAt(i + length)) |
+          0;
       }
     }
     return spans !== undefined && (passes > 1 || spans.length > 2) ? merge(spans) : spans;
@@ -191,7 +194,11 @@ export class TaintIndex {
       }
       let e = i + length;
       let q = f.start + length;
-      while (e < text.length && q < f.value.length && text.charCodeAt(e) === f.value.charCodeAt(q)) {
+      while (
+        e < text.length &&
+        q < f.value.length &&
+        text.charCodeAt(e) === f.value.charCodeAt(q)
+      ) {
         e++;
         q++;
       }
@@ -212,6 +219,17 @@ export class TaintIndex {
   }
 }
 
+/** A repeated run of one owner ("yyyy…") is indexed once. */
+function hasSame(found: Fragment | Fragment[], f: Fragment): boolean {
+  const list = Array.isArray(found) ? found : [found];
+  return list.some(
+    (g) =>
+      g.owner === f.owner &&
+      g.length === f.length &&
+      sameRun(g.value, g.start, f.value, f.start, f.length),
+  );
+}
+
 function sameRun(a: string, ai: number, b: string, bi: number, length: number): boolean {
   for (let j = 0; j < length; j++) if (a.charCodeAt(ai + j) !== b.charCodeAt(bi + j)) return false;
   return true;
@@ -219,7 +237,8 @@ function sameRun(a: string, ai: number, b: string, bi: number, length: number): 
 
 function merge(spans: number[]): number[] {
   const pairs: [number, number][] = [];
-  for (let i = 0; i < spans.length; i += 2) pairs.push([spans[i] as number, spans[i + 1] as number]);
+  for (let i = 0; i < spans.length; i += 2)
+    pairs.push([spans[i] as number, spans[i + 1] as number]);
   pairs.sort((x, y) => x[0] - y[0]);
   const out: number[] = [];
   for (const [s, e] of pairs) {

@@ -10,13 +10,7 @@ export type ZrmErrorCode =
 
 /** Why a scope is (or is not) in Zero Retention Mode. */
 export type ZrmSource =
-  | 'default'
-  | 'request'
-  | 'policy'
-  | 'propagated'
-  | 'inherited'
-  | 'message'
-  | 'explicit';
+  'default' | 'request' | 'policy' | 'propagated' | 'inherited' | 'message' | 'explicit';
 
 export interface ScopeInit {
   zeroRetention: boolean;
