@@ -10,6 +10,7 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    benchmark: { include: ['bench/**/*.bench.ts'] },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     coverage: {

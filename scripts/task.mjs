@@ -45,7 +45,8 @@ switch (task) {
     break;
   case 'bench':
     run(['run', 'build'], 'build (tsc -b)');
-    run(['exec', 'node', 'bench/run.mjs', ...extra], 'benchmarks');
+    run(['exec', 'vitest', 'bench', '--run', '--outputJson', 'bench/results/latest.json', ...extra], 'benchmarks');
+    run(['exec', 'node', 'bench/report.mjs'], 'report (bench/RESULTS.md)');
     break;
   default:
     console.error('usage: node scripts/task.mjs <test|bench> [args]');

@@ -19,6 +19,10 @@ interface Fragment {
 }
 
 const BASE = 0x01000193;
+// Map keys stay small integers (no heap numbers on the hot path)
+const KEY = 0x3fffffff;
+const FILTER_SIZE = 1 << 16;
+const FILTER_MASK = FILTER_SIZE - 1;
 export const REDACTED = '[REDACTED]';
 
 function power(length: number): number {
@@ -40,6 +44,8 @@ function hashAt(text: string, start: number, length: number): number {
  */
 export class TaintIndex {
   readonly #fragments = new Map<number, Fragment | Fragment[]>();
+  /** Counting filter over the low bits of fragment hashes: most windows miss it and skip the Map. */
+  readonly #filter = new Uint16Array(FILTER_SIZE);
   readonly #windowLengths = new Map<number, number>();
   readonly #owners = new Set<TaintOwner>();
 
@@ -70,6 +76,8 @@ export class TaintIndex {
       else if (hasSame(found, fragment)) return;
       else if (Array.isArray(found)) found.push(fragment);
       else this.#fragments.set(hash, [found, fragment]);
+      const slot = hash & FILTER_MASK;
+      if (this.#filter[slot] !== 0xffff) this.#filter[slot] = (this.#filter[slot] as number) + 1;
       this.#windowLengths.set(length, (this.#windowLengths.get(length) ?? 0) + 1);
     });
   }
@@ -93,6 +101,9 @@ export class TaintIndex {
         } else {
           return;
         }
+        const slot = hash & FILTER_MASK;
+        // a saturated counter stays set: it can no longer tell how many fragments it stands for
+        if (this.#filter[slot] !== 0xffff) this.#filter[slot] = (this.#filter[slot] as number) - 1;
         const left = (this.#windowLengths.get(length) ?? 1) - 1;
         if (left === 0) this.#windowLengths.delete(length);
         else this.#windowLengths.set(length, left);
@@ -127,7 +138,7 @@ export class TaintIndex {
   ): void {
     const k = options.fragmentLength;
     if (value.length <= k) {
-      visit(hashAt(value, 0, value.length), 0, value.length);
+      visit(hashAt(value, 0, value.length) & KEY, 0, value.length);
       return;
     }
     const windows = value.length - k + 1;
@@ -135,7 +146,7 @@ export class TaintIndex {
     const drop = power(k);
     let h = hashAt(value, 0, k);
     for (let i = 0; ; i++) {
-      if (i % stride === 0 || i === windows - 1) visit(h, i, k);
+      if (i % stride === 0 || i === windows - 1) visit(h & KEY, i, k);
       if (i === windows - 1) break;
       h = (Math.imul(h - Math.imul(value.charCodeAt(i), drop), BASE) + value.charCodeAt(i + k)) | 0;
     }
@@ -146,6 +157,7 @@ export class TaintIndex {
     if (this.#fragments.size === 0) return undefined;
     let spans: number[] | undefined;
     let passes = 0;
+    const filter = this.#filter;
     for (const length of this.#windowLengths.keys()) {
       if (text.length < length) continue;
       passes++;
@@ -154,8 +166,8 @@ export class TaintIndex {
       let h = hashAt(text, 0, length);
       const last = text.length - length;
       for (let i = 0; ; i++) {
-        if (i + length > coveredEnd) {
-          const found = this.#fragments.get(h);
+        if (i + length > coveredEnd && filter[h & FILTER_MASK] !== 0) {
+          const found = this.#fragments.get(h & KEY);
           if (found !== undefined) {
             const end = this.#match(text, i, length, found, spans);
             if (end !== undefined) {
