@@ -43,12 +43,21 @@ switch (task) {
     run(['run', 'lint'], 'lint (eslint + prettier)');
     run(['run', 'test:unit', ...extra], 'tests (vitest)');
     break;
+  case 'demo': {
+    run(['run', 'build'], 'build (tsc -b)');
+    console.log('\n▶ demo');
+    const demo = spawnSync(process.execPath, [join(root, 'examples/voice-api/dist/demo.js'), ...extra], {
+      cwd: root,
+      stdio: 'inherit',
+    });
+    process.exit(demo.status ?? 1);
+  }
   case 'bench':
     run(['run', 'build'], 'build (tsc -b)');
     run(['exec', 'vitest', 'bench', '--run', '--outputJson', 'bench/results/latest.json', ...extra], 'benchmarks');
     run(['exec', 'node', 'bench/report.mjs'], 'report (bench/RESULTS.md)');
     break;
   default:
-    console.error('usage: node scripts/task.mjs <test|bench> [args]');
+    console.error('usage: node scripts/task.mjs <test|demo|bench> [args]');
     process.exit(2);
 }

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// `pnpm demo`: starts the example service as production would run it, points
+// zrm-audit at it, prints the retention report sink by sink, stops the service.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const auditCli = fileURLToPath(import.meta.resolve('@zrm/testing/cli'));
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+async function startService(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(here, 'main.js'), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const lines = createInterface({ input: child.stdout! });
+  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  try {
+    for await (const line of lines) {
+      const ready = JSON.parse(line) as { ready?: boolean; url?: string };
+      if (ready.ready === true && typeof ready.url === 'string') return { child, url: ready.url };
+    }
+  } catch {
+    // fall through: the service printed something unexpected
+  } finally {
+    clearTimeout(timer);
+  }
+  throw new Error('demo: the example service did not start');
+}
+
+const { values } = parseArgs({
+  options: {
+    framework: { type: 'string', default: 'express' },
+    json: { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+  },
+});
+
+const work = mkdtempSync(join(tmpdir(), 'zrm-demo-'));
+const serviceTmp = join(work, 'tmp');
+mkdirSync(serviceTmp);
+const logFile = join(work, 'voice-api.log');
+const otlpPort = await freePort();
+
+console.error(`▶ starting examples/voice-api on ${values.framework} (logs: ${logFile})`);
+const { child, url } = await startService(
+  ['--framework', values.framework!, '--port', '0', '--log-file', logFile, '--otlp', `http://127.0.0.1:${otlpPort}`],
+  { ...process.env, TMPDIR: serviceTmp },
+);
+console.error(`▶ service at ${url}; running zrm-audit against it\n`);
+
+const audit = spawn(
+  process.execPath,
+  [
+    auditCli,
+    '--config', join(here, '..', 'zrm-audit.json'),
+    '--url', url,
+    '--api-key', 'sk_demo_acme_health',
+    '--unentitled-api-key', 'sk_demo_hobby_studio',
+    '--forced-api-key', 'sk_demo_northbank',
+    '--log-file', logFile,
+    '--temp-dir', serviceTmp,
+    '--otlp-port', String(otlpPort),
+    '--settle-ms', '1500',
+    ...(values.json ? ['--json'] : []),
+  ],
+  { stdio: 'inherit' },
+);
+const [code] = (await once(audit, 'exit')) as [number | null];
+
+child.kill('SIGTERM');
+await once(child, 'exit');
+if (values.keep) console.error(`\n▶ kept ${work}`);
+else rmSync(work, { recursive: true, force: true });
+process.exit(code ?? 1);

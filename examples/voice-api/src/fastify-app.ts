@@ -1,0 +1,108 @@
+import multipart from '@fastify/multipart';
+import { isZrmError, type Policy } from '@zrm/core';
+import zeroRetention from '@zrm/fastify';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import { requestContext } from './context.js';
+import {
+  agentRespond,
+  deleteHistoryItem,
+  getHistoryAudio,
+  getHistoryItem,
+  listHistory,
+  speechHeaders,
+  speechToSpeech,
+  speechToText,
+  textToSpeech,
+  type Services,
+} from './services.js';
+
+type Params = Record<string, string>;
+type Body = Record<string, unknown> | undefined;
+
+/** The first file of a multipart request and its text fields (in memory: never on disk). */
+async function upload(req: FastifyRequest): Promise<{ file: Buffer | undefined; fields: Record<string, string> }> {
+  const fields: Record<string, string> = {};
+  let file: Buffer | undefined;
+  for await (const part of req.parts()) {
+    if (part.type === 'file') file ??= await part.toBuffer();
+    else if (typeof part.value === 'string') fields[part.fieldname] = part.value;
+  }
+  return { file, fields };
+}
+
+/** The voice API on Fastify 5: the zrm plugin, pino through the zrm options, same routes as Express. */
+export async function createFastifyApp(services: Services, policy: Policy, logger: Logger) {
+  const app = Fastify({ loggerInstance: logger, bodyLimit: 20 * 1024 * 1024 });
+  await app.register(zeroRetention, policy);
+  await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024 } });
+  const ctx = (req: FastifyRequest) => requestContext(services, req, req.log as Logger);
+
+  app.post('/v1/text-to-speech/:voice_id', async (req, reply) => {
+    const body = req.body as Body;
+    const result = await textToSpeech(services, ctx(req), {
+      voiceId: (req.params as Params).voice_id,
+      text: body?.text,
+      modelId: body?.model_id,
+    });
+    return reply.headers(speechHeaders(result)).send(result.audio);
+  });
+
+  app.post('/v1/text-to-speech/:voice_id/stream', async (req, reply) => {
+    const body = req.body as Body;
+    const result = await textToSpeech(services, ctx(req), {
+      voiceId: (req.params as Params).voice_id,
+      text: body?.text,
+      modelId: body?.model_id,
+    });
+    reply.headers(speechHeaders(result));
+    const chunk = Math.ceil(result.audio.length / 4);
+    const parts = [];
+    for (let at = 0; at < result.audio.length; at += chunk) parts.push(result.audio.subarray(at, at + chunk));
+    const { Readable } = await import('node:stream');
+    return reply.send(Readable.from(parts));
+  });
+
+  app.post('/v1/speech-to-speech/:voice_id', async (req, reply) => {
+    const { file, fields } = await upload(req);
+    const result = await speechToSpeech(services, ctx(req), {
+      voiceId: (req.params as Params).voice_id,
+      audio: file,
+      param: 'audio',
+      modelId: fields.model_id,
+    });
+    return reply.headers(speechHeaders(result)).send(result.audio);
+  });
+
+  app.post('/v1/speech-to-text', async (req) => {
+    const { file, fields } = await upload(req);
+    return speechToText(services, ctx(req), { audio: file, param: 'file', modelId: fields.model_id });
+  });
+
+  app.post('/v1/agents/:agent_id/respond', async (req) => {
+    const body = req.body as Body;
+    return agentRespond(services, ctx(req), { agentId: (req.params as Params).agent_id, text: body?.text, llm: body?.llm });
+  });
+
+  app.get('/v1/history', async (req) => {
+    const query = req.query as Record<string, unknown>;
+    return listHistory(services, ctx(req), { page_size: query.page_size, cursor: query.cursor });
+  });
+  app.get('/v1/history/:id', async (req) => getHistoryItem(services, ctx(req), (req.params as Params).id ?? ''));
+  app.get('/v1/history/:id/audio', async (req, reply) =>
+    reply.type('audio/wav').send(await getHistoryAudio(services, ctx(req), (req.params as Params).id ?? '')),
+  );
+  app.delete('/v1/history/:id', async (req) => deleteHistoryItem(services, ctx(req), (req.params as Params).id ?? ''));
+
+  app.setNotFoundHandler((_req, reply: FastifyReply) =>
+    reply.code(404).send({ error: { code: 'not_found', message: 'No such route.' } }),
+  );
+  app.setErrorHandler((error, req, reply) => {
+    if (isZrmError(error)) return reply.code(error.status).send(error.toJSON());
+    const status = (error as { statusCode?: number }).statusCode ?? 500;
+    req.log.error({ err: error }, 'request failed');
+    const code = status < 500 ? 'invalid_request' : 'internal_error';
+    return reply.code(status).send({ error: { code, message: status < 500 ? 'The request is invalid.' : 'Internal error.' } });
+  });
+  return app;
+}

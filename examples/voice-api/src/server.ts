@@ -1,0 +1,91 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from './config.js';
+import { createExpressApp } from './express-app.js';
+import { openHistory } from './history.js';
+import { createLogger } from './logger.js';
+import { voicePolicy } from './policy.js';
+import type { Services } from './services.js';
+import { startTelemetry } from './telemetry.js';
+import { attachTtsWebSocket } from './websocket.js';
+
+export type Framework = 'express' | 'fastify';
+
+export interface VoiceApiOptions {
+  framework?: Framework;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** Tenants file (see config/tenants.json). */
+  configPath?: string;
+  logFile?: string;
+  logToStdout?: boolean;
+  /** OTLP/HTTP base URL, e.g. http://127.0.0.1:4318. */
+  otlpUrl?: string;
+  /** Directory of the embedded Postgres; in memory when absent. */
+  historyDir?: string;
+  /**
+   * Test-only: leave out the zrm logger options, span and log processors and
+   * history guard, and write uploads to the temp dir — a service that leaks,
+   * to prove that zrm-audit fails and names every sink.
+   */
+  leaky?: boolean;
+}
+
+export interface RunningVoiceApi {
+  url: string;
+  port: number;
+  logFile: string;
+  close(): Promise<void>;
+}
+
+/** Starts the example service with every sink wired: log file, OTLP traces and logs, history. */
+export async function startVoiceApi(options: VoiceApiOptions = {}): Promise<RunningVoiceApi> {
+  const config = loadConfig(options.configPath);
+  const logFile = options.logFile ?? join(tmpdir(), `voice-api-${process.pid}.log`);
+  const zrm = options.leaky !== true;
+  const logger = createLogger({ file: logFile, stdout: options.logToStdout ?? false, zeroRetention: zrm });
+  const policy = voicePolicy(config, (event) =>
+    logger.warn({ principal: event.principal, code: event.code }, 'zero retention refused: notify the account admin'),
+  );
+  // telemetry first: the HTTP server must be created after the SDK patched node:http
+  const telemetry = startTelemetry(options.otlpUrl ?? 'http://127.0.0.1:4318', policy, zrm);
+  const history = await openHistory(options.historyDir, (fault) =>
+    logger.error({ operation: fault.operation, code: fault.code }, 'history store failure'),
+    zrm,
+  );
+  const services: Services = { config, telemetry, history: history.store, leaky: !zrm };
+
+  let server: Server;
+  let closeApp: () => Promise<void> = async () => {};
+  if (options.framework === 'fastify') {
+    const { createFastifyApp } = await import('./fastify-app.js');
+    const app = await createFastifyApp(services, policy, logger);
+    await app.ready();
+    server = app.server;
+    closeApp = () => app.close();
+  } else {
+    server = createServer(createExpressApp(services, policy, logger));
+  }
+  attachTtsWebSocket(server, services, policy, logger);
+  server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  await once(server, 'listening');
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, framework: options.framework ?? 'express' }, 'voice-api listening');
+
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    logFile,
+    async close() {
+      server.closeAllConnections();
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), closeApp()]);
+      await telemetry.shutdown();
+      await history.close();
+      logger.flush();
+    },
+  };
+}

@@ -1,0 +1,289 @@
+import { randomUUID } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SpanStatusCode } from '@opentelemetry/api';
+import { ZrmError, isZeroRetention, markSensitive } from '@zrm/core';
+import type { HistoryStore, StoredHistoryItem } from '@zrm/history';
+import type { Logger } from 'pino';
+import { synthesize, transcribe } from './audio.js';
+import { callProvider } from './provider.js';
+import type { Telemetry } from './telemetry.js';
+import type { VoiceApiConfig } from './config.js';
+
+/** What every handler needs; built once at start-up. */
+export interface Services {
+  config: VoiceApiConfig;
+  telemetry: Telemetry;
+  history: HistoryStore;
+  /** Test-only leaky variant: uploads are written to the temp dir. */
+  leaky?: boolean;
+}
+
+/** Per request: who is asking and the request's logger. */
+export interface RequestContext {
+  tenant: string;
+  requestId: string | undefined;
+  log: Logger;
+}
+
+const MAX_TEXT = 5_000;
+const VOICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+function requireText(value: unknown, param: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new ZrmError('invalid_request', `"${param}" must be a non-empty string.`, { param });
+  }
+  if (value.length > MAX_TEXT) {
+    throw new ZrmError('invalid_request', `"${param}" must be at most ${MAX_TEXT} characters.`, { param });
+  }
+  return value;
+}
+
+export function requireVoiceId(value: unknown): string {
+  if (typeof value !== 'string' || !VOICE_ID.test(value)) {
+    throw new ZrmError('invalid_request', '"voice_id" must be 1 to 64 letters, digits, "_" or "-".', {
+      param: 'voice_id',
+    });
+  }
+  return value;
+}
+
+function optionalModel(value: unknown): string {
+  if (value === undefined) return 'eleven_multilingual_v2';
+  if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(value)) {
+    throw new ZrmError('invalid_request', '"model_id" must be a short identifier.', { param: 'model_id' });
+  }
+  return value;
+}
+
+/** Runs `fn` in a span; the span carries content the way real services put it there. */
+async function traced<T>(
+  services: Services,
+  name: string,
+  attributes: Record<string, string | number>,
+  fn: () => Promise<T> | T,
+): Promise<T> {
+  return services.telemetry.tracer.startActiveSpan(name, { attributes }, async (span) => {
+    try {
+      return await fn();
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+export interface SpeechResult {
+  audio: Buffer;
+  historyItemId: string | undefined;
+}
+
+export interface TextToSpeechInput {
+  voiceId: unknown;
+  text: unknown;
+  modelId: unknown;
+}
+
+export async function textToSpeech(s: Services, ctx: RequestContext, input: TextToSpeechInput): Promise<SpeechResult> {
+  const voiceId = requireVoiceId(input.voiceId);
+  const text = requireText(input.text, 'text');
+  const modelId = optionalModel(input.modelId);
+  markSensitive(text);
+  // services log what they generate; in ZRM @zrm/pino keeps this line content-free
+  ctx.log.info({ voice_id: voiceId, model_id: modelId, text, character_count: text.length }, 'text-to-speech request');
+  const audio = await traced(s, 'tts.synthesize', { 'tts.voice_id': voiceId, 'tts.text': text }, () => synthesize(text));
+  markSensitive(audio);
+  const historyItemId = await s.history.record({
+    owner: ctx.tenant,
+    requestId: ctx.requestId,
+    text,
+    audio,
+    voiceId,
+    modelId,
+    metadata: { source: 'tts', character_count: text.length },
+  });
+  ctx.log.info({ history_item_id: historyItemId, bytes: audio.length }, 'text-to-speech done');
+  return { audio, historyItemId };
+}
+
+export interface AudioInput {
+  audio: Buffer | undefined;
+  param: string;
+}
+
+function requireAudio(s: Services, input: AudioInput): Buffer {
+  if (input.audio === undefined || input.audio.length === 0) {
+    throw new ZrmError('invalid_request', `"${input.param}" must be an uploaded audio file.`, { param: input.param });
+  }
+  // the leak a disk-storage upload parser would make (test-only variant)
+  if (s.leaky === true) writeFileSync(join(tmpdir(), `upload-${randomUUID()}.wav`), input.audio);
+  return input.audio;
+}
+
+export interface TranscriptResult {
+  text: string;
+  language_code: string;
+  language_probability: number;
+  words: { text: string; start: number; end: number; type: 'word' }[];
+}
+
+export async function speechToText(
+  s: Services,
+  ctx: RequestContext,
+  input: AudioInput & { modelId: unknown },
+): Promise<TranscriptResult> {
+  const audio = requireAudio(s, input);
+  const modelId = optionalModel(input.modelId);
+  const text = await traced(s, 'stt.transcribe', { 'stt.model_id': modelId }, () => transcribe(audio));
+  markSensitive(text);
+  ctx.log.info({ model_id: modelId, bytes: audio.length, transcript: text }, 'speech-to-text done');
+  await s.history.record({ owner: ctx.tenant, requestId: ctx.requestId, text, modelId, metadata: { source: 'stt' } });
+  let at = 0;
+  const words = text
+    .split(/\s+/)
+    .filter(Boolean)
+    .map((word) => {
+      const start = at;
+      at += (word.length + 1) * 0.04;
+      return { text: word, start, end: at, type: 'word' as const };
+    });
+  return { text, language_code: 'en', language_probability: 1, words };
+}
+
+export async function speechToSpeech(
+  s: Services,
+  ctx: RequestContext,
+  input: AudioInput & { voiceId: unknown; modelId: unknown },
+): Promise<SpeechResult> {
+  const voiceId = requireVoiceId(input.voiceId);
+  const audio = requireAudio(s, input);
+  const modelId = optionalModel(input.modelId);
+  const text = transcribe(audio);
+  markSensitive(text);
+  ctx.log.info({ voice_id: voiceId, transcript: text }, 'speech-to-speech request');
+  const out = await traced(s, 'sts.convert', { 'sts.voice_id': voiceId, 'sts.transcript': text }, () =>
+    synthesize(text),
+  );
+  markSensitive(out);
+  const historyItemId = await s.history.record({
+    owner: ctx.tenant,
+    requestId: ctx.requestId,
+    text,
+    audio: out,
+    voiceId,
+    modelId,
+    metadata: { source: 'sts' },
+  });
+  return { audio: out, historyItemId };
+}
+
+export interface AgentInput {
+  agentId: unknown;
+  text: unknown;
+  llm: unknown;
+}
+
+/** An agent turn: the prompt goes to a third-party LLM, which ZRM restricts to an allow-list. */
+export async function agentRespond(
+  s: Services,
+  ctx: RequestContext,
+  input: AgentInput,
+): Promise<{ reply: string; llm: string }> {
+  const agentId = requireVoiceId(input.agentId);
+  const text = requireText(input.text, 'text');
+  const llm = typeof input.llm === 'string' ? input.llm : 'gemini';
+  markSensitive(text);
+  const reply = await traced(
+    s,
+    'chat ' + llm,
+    { 'gen_ai.system': llm, 'gen_ai.input.messages': JSON.stringify([{ role: 'user', content: text }]) },
+    () => callProvider(llm, s.config.providers.known, text),
+  );
+  markSensitive(reply);
+  // a GenAI content event through the OpenTelemetry Logs API
+  s.telemetry.logger.emit({
+    eventName: 'gen_ai.client.inference.operation.details',
+    body: { input: text, output: reply },
+    attributes: { 'gen_ai.system': llm, 'gen_ai.agent.id': agentId, 'gen_ai.output.messages': reply },
+  });
+  ctx.log.info({ agent_id: agentId, llm, prompt: text, completion: reply }, 'agent turn');
+  return { reply, llm };
+}
+
+export interface HistoryEntry {
+  history_item_id: string;
+  request_id: string | null;
+  voice_id: string | null;
+  model_id: string | null;
+  text: string | null;
+  date_unix: number;
+  content_type: string;
+  state: 'created';
+  source: string;
+}
+
+function entry(item: StoredHistoryItem): HistoryEntry {
+  const source = typeof item.metadata?.source === 'string' ? item.metadata.source : 'tts';
+  return {
+    history_item_id: item.id,
+    request_id: item.requestId ?? null,
+    voice_id: item.voiceId ?? null,
+    model_id: item.modelId ?? null,
+    text: item.text ?? null,
+    date_unix: Math.floor(item.createdAt.getTime() / 1000),
+    content_type: 'audio/wav',
+    state: 'created',
+    source: source === 'tts' ? 'TTS' : source === 'sts' ? 'STS' : 'STT',
+  };
+}
+
+function pageSize(value: unknown): number {
+  if (value === undefined) return 100;
+  const n = Number(value);
+  if (typeof value !== 'string' || !Number.isInteger(n) || n < 1 || n > 1000) {
+    throw new ZrmError('invalid_request', '"page_size" must be an integer from 1 to 1000.', { param: 'page_size' });
+  }
+  return n;
+}
+
+export async function listHistory(
+  s: Services,
+  ctx: RequestContext,
+  query: { page_size?: unknown; cursor?: unknown },
+): Promise<{ history: HistoryEntry[]; has_more: boolean; last_history_item_id: string | null; next_cursor: string | null }> {
+  const cursor = typeof query.cursor === 'string' && query.cursor !== '' ? query.cursor : undefined;
+  const page = await s.history.list(ctx.tenant, { limit: pageSize(query.page_size), cursor });
+  const history = page.items.map(entry);
+  return {
+    history,
+    has_more: page.nextCursor !== undefined,
+    last_history_item_id: history.at(-1)?.history_item_id ?? null,
+    next_cursor: page.nextCursor ?? null,
+  };
+}
+
+export async function getHistoryItem(s: Services, ctx: RequestContext, id: string): Promise<HistoryEntry> {
+  return entry(await s.history.get(ctx.tenant, id));
+}
+
+export async function getHistoryAudio(s: Services, ctx: RequestContext, id: string): Promise<Buffer> {
+  const item = await s.history.get(ctx.tenant, id);
+  if (item.audio === undefined) throw new ZrmError('not_found', 'This history item has no audio.');
+  return Buffer.from(item.audio);
+}
+
+export async function deleteHistoryItem(s: Services, ctx: RequestContext, id: string): Promise<{ status: 'ok' }> {
+  await s.history.delete(ctx.tenant, id);
+  return { status: 'ok' };
+}
+
+/** Response headers of a generated audio response. */
+export function speechHeaders(result: SpeechResult): Record<string, string> {
+  const headers: Record<string, string> = { 'content-type': 'audio/wav' };
+  if (result.historyItemId !== undefined && !isZeroRetention()) headers['history-item-id'] = result.historyItemId;
+  return headers;
+}
