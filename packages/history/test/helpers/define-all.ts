@@ -1,0 +1,13 @@
+import type { Backend } from './backends.js';
+import { defineFaultSuite } from './fault-suite.js';
+import { defineInputSuite } from './input-suite.js';
+import { defineStoreSuite } from './store-suite.js';
+import { defineZrmSuite } from './zrm-suite.js';
+
+/** The one suite every backend runs. */
+export function defineHistorySuite(backend: () => Backend): void {
+  defineStoreSuite(backend);
+  defineInputSuite(backend);
+  defineZrmSuite(backend);
+  defineFaultSuite(backend);
+}
