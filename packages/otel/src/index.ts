@@ -1,1 +1,24 @@
-export {};
+export { ZeroRetentionSpanProcessor } from './span-processor.js';
+export { ZeroRetentionSpanExporter } from './span-exporter.js';
+export { ZeroRetentionLogRecordProcessor } from './log-record-processor.js';
+export { ZeroRetentionPropagator } from './propagator.js';
+export { createZeroRetentionMetrics } from './metrics.js';
+export { markTraceZeroRetention, observeZeroRetentionScopes } from './mark-trace.js';
+export { isPropagatedZeroRetention } from './propagated.js';
+export { ZERO_RETENTION_ATTRIBUTE } from './marker.js';
+export { traceMarks } from './trace-marks.js';
+export type { MarkOwner, TraceMarks } from './trace-marks.js';
+export type {
+  ZeroRetentionMetrics,
+  ZeroRetentionMetricsOptions,
+  ZeroRetentionOtelOptions,
+  ZeroRetentionPropagatorOptions,
+  ZrmExportResult,
+  ZrmLogRecord,
+  ZrmLogRecordProcessor,
+  ZrmOtelError,
+  ZrmReadableSpan,
+  ZrmSpanExporter,
+  ZrmSpanProcessor,
+  ZrmTimedEvent,
+} from './types.js';

@@ -1,0 +1,93 @@
+import type { Context } from '@opentelemetry/api';
+import {
+  currentScope,
+  definePolicy,
+  emitRedaction,
+  inFlightTaintCount,
+  type Policy,
+} from '@zrm/core';
+import { observeZeroRetentionScopes, zeroRetentionPolicyFor } from './mark-trace.js';
+import { isPropagatedZeroRetention } from './propagated.js';
+import { reportError } from './report-error.js';
+import { cleanSpan, redactSpan } from './span-redaction.js';
+import { traceMarks } from './trace-marks.js';
+import type { ZeroRetentionOtelOptions, ZrmReadableSpan, ZrmSpanProcessor } from './types.js';
+
+/**
+ * Wraps a span processor (usually a `BatchSpanProcessor`): spans of ZRM
+ * requests reach it without content. A span is ZRM when it ends in a ZRM
+ * scope, or when its trace is marked: by a scope entering ZRM while the trace
+ * was active, by a span starting in a ZRM scope, or by a trusted propagated
+ * `zrm=1`. Ordinary spans pass untouched.
+ */
+export class ZeroRetentionSpanProcessor<
+  S extends ZrmReadableSpan = ZrmReadableSpan,
+> implements ZrmSpanProcessor<S> {
+  readonly #inner: ZrmSpanProcessor<S>;
+  readonly #options: ZeroRetentionOtelOptions;
+  readonly #policy: Policy | undefined;
+  #shutdown: Promise<void> | undefined;
+
+  constructor(inner: ZrmSpanProcessor<S>, options: ZeroRetentionOtelOptions = {}) {
+    this.#inner = inner;
+    this.#options = options;
+    this.#policy = options.policy === undefined ? undefined : definePolicy(options.policy);
+    observeZeroRetentionScopes();
+  }
+
+  onStart(span: S, parentContext: Context): void {
+    if (this.#shutdown !== undefined) return;
+    try {
+      const scope = currentScope();
+      if (scope?.zeroRetention === true) {
+        traceMarks.mark(span.spanContext().traceId, scope, scope.policy);
+      } else if (isPropagatedZeroRetention(parentContext)) {
+        traceMarks.mark(span.spanContext().traceId, span, this.#policy ?? definePolicy());
+      }
+      this.#inner.onStart(span, parentContext);
+    } catch (error) {
+      reportError(this.#options.onError, 'span-processor', 'forward-failed', error);
+    }
+  }
+
+  onEnding(span: S): void {
+    if (this.#shutdown !== undefined || this.#inner.onEnding === undefined) return;
+    try {
+      this.#inner.onEnding(span);
+    } catch (error) {
+      reportError(this.#options.onError, 'span-processor', 'forward-failed', error);
+    }
+  }
+
+  onEnd(span: S): void {
+    if (this.#shutdown !== undefined) return;
+    let out: S;
+    let policy: Policy | undefined;
+    try {
+      policy = zeroRetentionPolicyFor(span.spanContext().traceId);
+      if (policy !== undefined) out = redactSpan(span, policy);
+      else if (currentScope() === undefined && inFlightTaintCount() > 0) out = cleanSpan(span);
+      else out = span;
+    } catch (error) {
+      // fail closed: a span that cannot be redacted is not exported
+      if (policy !== undefined)
+        emitRedaction(policy, { kind: 'dropped-record', count: 1, sink: 'otel.span' });
+      reportError(this.#options.onError, 'span-processor', 'dropped', error);
+      return;
+    }
+    try {
+      this.#inner.onEnd(out);
+    } catch (error) {
+      reportError(this.#options.onError, 'span-processor', 'forward-failed', error);
+    }
+  }
+
+  forceFlush(): Promise<void> {
+    return this.#inner.forceFlush();
+  }
+
+  shutdown(): Promise<void> {
+    this.#shutdown ??= this.#inner.shutdown();
+    return this.#shutdown;
+  }
+}

@@ -1,0 +1,69 @@
+import { REDACTED, type Policy } from '@zrm/core';
+import { cleanAttributes, redactAttributes, redactName } from './attributes.js';
+import { ZERO_RETENTION_ATTRIBUTE } from './marker.js';
+import { overlay } from './overlay.js';
+import type { ZrmReadableSpan } from './types.js';
+
+/** An empty list has no content: it is kept as it is, without an allocation. */
+function mapOrSame<T, U>(list: T[], redactItem: (item: T) => U): (T | U)[] {
+  return list.length === 0 ? list : list.map(redactItem);
+}
+
+/**
+ * A ZRM view of a finished span: name, attributes, event names and
+ * attributes, link attributes and status message carry no content.
+ * The span itself is not changed. Throws only if the span cannot be read.
+ */
+export function redactSpan<S extends ZrmReadableSpan>(span: S, policy: Policy): S {
+  const status = span.status;
+  const attributes = redactAttributes(span.attributes, policy);
+  attributes[ZERO_RETENTION_ATTRIBUTE] = true;
+  return overlay(span, {
+    name: redactName(span.name, policy),
+    attributes,
+    events: mapOrSame(span.events, (event) => ({
+      ...event,
+      name: redactName(event.name, policy),
+      attributes: redactAttributes(event.attributes, policy),
+    })),
+    links: mapOrSame(span.links, (link) => ({
+      ...link,
+      attributes: redactAttributes(link.attributes, policy),
+    })),
+    status:
+      status.message === undefined || status.message === ''
+        ? status
+        : { ...status, message: REDACTED },
+  });
+}
+
+/** Outside ZRM: the span itself, or a view without registered content of in-flight ZRM requests. */
+export function cleanSpan<S extends ZrmReadableSpan>(span: S): S {
+  const fields: Record<string, unknown> = {};
+  const name = cleanAttributes({ name: span.name }).name;
+  if (name !== span.name) fields.name = name;
+  const attributes = cleanAttributes(span.attributes);
+  if (attributes !== span.attributes) fields.attributes = attributes;
+  let eventsChanged = false;
+  const events = span.events.map((event) => {
+    const clean = cleanAttributes({ name: event.name });
+    const attrs = cleanAttributes(event.attributes);
+    if (clean.name === event.name && attrs === event.attributes) return event;
+    eventsChanged = true;
+    return { ...event, name: clean.name, attributes: attrs };
+  });
+  if (eventsChanged) fields.events = events;
+  let linksChanged = false;
+  const links = span.links.map((link) => {
+    const attrs = cleanAttributes(link.attributes);
+    if (attrs === link.attributes) return link;
+    linksChanged = true;
+    return { ...link, attributes: attrs };
+  });
+  if (linksChanged) fields.links = links;
+  const message = span.status.message;
+  if (message !== undefined && cleanAttributes({ message }).message !== message) {
+    fields.status = { ...span.status, message: REDACTED };
+  }
+  return Object.keys(fields).length === 0 ? span : overlay(span, fields);
+}

@@ -1,0 +1,75 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../../../', import.meta.url));
+const fixture = fileURLToPath(new URL('../fixtures/service.mjs', import.meta.url));
+
+function newest(dir: string): number {
+  let time = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    time = Math.max(time, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+  }
+  return time;
+}
+
+function oldestBuild(): number {
+  const outputs = ['packages/otel/dist/index.js', 'packages/core/dist/index.js'].map((p) =>
+    join(root, p),
+  );
+  return Math.min(...outputs.map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0)));
+}
+
+/** Builds @zrm/otel and @zrm/core when a source is newer than the dist: the child processes load the dist. */
+export function buildDist(): void {
+  const sources = Math.max(
+    newest(join(root, 'packages/otel/src')),
+    newest(join(root, 'packages/core/src')),
+  );
+  if (sources < oldestBuild()) return;
+  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc', { paths: [root] });
+  execFileSync(process.execPath, [tsc, '-b', 'packages/otel'], { cwd: root, stdio: 'pipe' });
+}
+
+export interface ServiceProcess {
+  readonly url: string;
+  flush(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts `fixtures/service.mjs` in its own Node process and waits until it listens. */
+export function startService(env: Record<string, string>): Promise<ServiceProcess> {
+  const child: ChildProcess = spawn(process.execPath, [fixture], {
+    env: { ...process.env, ...env, OTEL_LOG_LEVEL: 'none' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    child.on('exit', (code) =>
+      reject(new Error(`service exited (${code}): ${err.slice(0, 2000)}`)),
+    );
+    child.stdout?.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /READY (\d+)/.exec(out);
+      if (match === null) return;
+      const url = `http://127.0.0.1:${match[1]}`;
+      resolve({
+        url,
+        flush: async () => {
+          await (await fetch(`${url}/__flush`)).text();
+        },
+        stop: () =>
+          new Promise<void>((done) => {
+            if (child.exitCode !== null) return done();
+            child.once('exit', () => done());
+            child.kill('SIGTERM');
+          }),
+      });
+    });
+  });
+}
