@@ -4,7 +4,9 @@ import { resolveAuditConfig, runAudit, type AuditReport } from '@zrm/testing';
 import { startExample, type RunningExample } from './voice-api.helpers.js';
 
 // the example's own probe matrix: every endpoint, the agent's LLM call included
-const probes: unknown = JSON.parse(readFileSync(new URL('../examples/voice-api/zrm-audit.json', import.meta.url), 'utf8'));
+const probes: unknown = JSON.parse(
+  readFileSync(new URL('../examples/voice-api/zrm-audit.json', import.meta.url), 'utf8'),
+);
 
 async function audit(example: RunningExample): Promise<AuditReport> {
   const config = resolveAuditConfig(probes, {
@@ -20,7 +22,8 @@ async function audit(example: RunningExample): Promise<AuditReport> {
   return runAudit(config);
 }
 
-const sink = (report: AuditReport, prefix: string) => report.sinks.filter((s) => s.sink.startsWith(prefix));
+const sink = (report: AuditReport, prefix: string) =>
+  report.sinks.filter((s) => s.sink.startsWith(prefix));
 
 for (const framework of ['express', 'fastify'] as const) {
   describe(`examples/voice-api on ${framework}, audited by zrm-audit`, () => {
@@ -34,7 +37,9 @@ for (const framework of ['express', 'fastify'] as const) {
     afterAll(async () => example?.stop());
 
     it('finds no ZRM canary in any sink: log file, OTLP traces and logs, history, temp dir', () => {
-      const leaks = report.sinks.flatMap((s) => s.leaks.map((l) => `${s.sink}: ${l.label} (${l.form})`));
+      const leaks = report.sinks.flatMap((s) =>
+        s.leaks.map((l) => `${s.sink}: ${l.label} (${l.form})`),
+      );
       expect(leaks).toEqual([]);
       expect(report.leaks).toBe(0);
     });
@@ -48,7 +53,9 @@ for (const framework of ['express', 'fastify'] as const) {
     });
 
     it('answers every row of the flag table as the design says', () => {
-      const wrong = report.flagRows.filter((r) => !r.ok).map((r) => `${r.row}: ${r.status} ${r.code ?? ''}`);
+      const wrong = report.flagRows
+        .filter((r) => !r.ok)
+        .map((r) => `${r.row}: ${r.status} ${r.code ?? ''}`);
       expect(wrong).toEqual([]);
       expect(report.flagRows.length).toBeGreaterThanOrEqual(11);
       expect(report.mismatches).toBe(0);
@@ -70,8 +77,11 @@ describe('zrm-audit against the deliberately leaky variant of the example', () =
   it('fails and names every sink that leaked', () => {
     expect(report.passed).toBe(false);
     // a sink is named by kind (log files and temp dirs also carry their path)
-    const kind = (name: string) => (name.startsWith('log:') || name.startsWith('temp:') ? name.split(':')[0] : name);
+    const kind = (name: string) =>
+      name.startsWith('log:') || name.startsWith('temp:') ? name.split(':')[0] : name;
     const leaking = report.sinks.filter((s) => s.leaks.length > 0).map((s) => kind(s.sink));
-    expect(new Set(leaking)).toEqual(new Set(['log', 'otlp:traces', 'otlp:logs', 'history:api', 'temp']));
+    expect(new Set(leaking)).toEqual(
+      new Set(['log', 'otlp:traces', 'otlp:logs', 'history:api', 'temp']),
+    );
   });
 });

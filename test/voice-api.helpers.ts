@@ -27,7 +27,10 @@ export async function freePort(): Promise<number> {
 }
 
 /** Starts the built example service in its own process, exactly as the demo does. */
-export async function startExample(framework: 'express' | 'fastify', extra: string[] = []): Promise<RunningExample> {
+export async function startExample(
+  framework: 'express' | 'fastify',
+  extra: string[] = [],
+): Promise<RunningExample> {
   const work = mkdtempSync(join(tmpdir(), `zrm-e2e-${framework}-`));
   const tempDir = join(work, 'tmp');
   mkdirSync(tempDir);
@@ -35,7 +38,18 @@ export async function startExample(framework: 'express' | 'fastify', extra: stri
   const otlpPort = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
-    [MAIN, '--framework', framework, '--port', '0', '--log-file', logFile, '--otlp', `http://127.0.0.1:${otlpPort}`, ...extra],
+    [
+      MAIN,
+      '--framework',
+      framework,
+      '--port',
+      '0',
+      '--log-file',
+      logFile,
+      '--otlp',
+      `http://127.0.0.1:${otlpPort}`,
+      ...extra,
+    ],
     { env: { ...process.env, TMPDIR: tempDir }, stdio: ['ignore', 'pipe', 'inherit'] },
   );
   const lines = createInterface({ input: child.stdout! });

@@ -50,7 +50,10 @@ export function synthesize(text: string): Buffer {
 
 /** Reads text back from audio made by `synthesize`; other audio gives a short description. */
 export function transcribe(audio: Buffer): string {
-  const isWav = audio.length >= 44 && audio.toString('ascii', 0, 4) === 'RIFF' && audio.toString('ascii', 8, 12) === 'WAVE';
+  const isWav =
+    audio.length >= 44 &&
+    audio.toString('ascii', 0, 4) === 'RIFF' &&
+    audio.toString('ascii', 8, 12) === 'WAVE';
   if (!isWav) return `[unrecognised audio, ${audio.length} bytes]`;
   const dataAt = audio.indexOf('data', 12, 'ascii');
   if (dataAt < 0) return '';

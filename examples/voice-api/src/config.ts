@@ -21,7 +21,9 @@ export interface VoiceApiConfig {
   providers: { zeroRetentionAllowed: string[]; known: string[] };
 }
 
-export const DEFAULT_CONFIG_PATH = fileURLToPath(new URL('../config/tenants.json', import.meta.url));
+export const DEFAULT_CONFIG_PATH = fileURLToPath(
+  new URL('../config/tenants.json', import.meta.url),
+);
 
 function fail(what: string): never {
   throw new Error(`voice-api config: ${what}`);
@@ -36,13 +38,18 @@ export function loadConfig(path: string = DEFAULT_CONFIG_PATH): VoiceApiConfig {
     fail(`cannot read ${path} as JSON`);
   }
   const config = raw as Partial<VoiceApiConfig>;
-  if (typeof config.tenants !== 'object' || config.tenants === null) fail('"tenants" must be an object');
+  if (typeof config.tenants !== 'object' || config.tenants === null)
+    fail('"tenants" must be an object');
   for (const [name, tenant] of Object.entries(config.tenants)) {
-    if (!Array.isArray(tenant.apiKeys) || tenant.apiKeys.some((k) => typeof k !== 'string' || k.length < 8)) {
+    if (
+      !Array.isArray(tenant.apiKeys) ||
+      tenant.apiKeys.some((k) => typeof k !== 'string' || k.length < 8)
+    ) {
       fail(`tenants.${name}.apiKeys must be strings of at least 8 characters`);
     }
     if (typeof tenant.entitled !== 'boolean') fail(`tenants.${name}.entitled must be a boolean`);
-    if (typeof tenant.forceZeroRetention !== 'boolean') fail(`tenants.${name}.forceZeroRetention must be a boolean`);
+    if (typeof tenant.forceZeroRetention !== 'boolean')
+      fail(`tenants.${name}.forceZeroRetention must be a boolean`);
   }
   const agents = config.agents ?? {};
   for (const [name, agent] of Object.entries(agents)) {
@@ -55,6 +62,7 @@ export function loadConfig(path: string = DEFAULT_CONFIG_PATH): VoiceApiConfig {
 /** The tenant an API key belongs to. */
 export function tenantOf(config: VoiceApiConfig, apiKey: string | undefined): string | undefined {
   if (apiKey === undefined) return undefined;
-  for (const [name, tenant] of Object.entries(config.tenants)) if (tenant.apiKeys.includes(apiKey)) return name;
+  for (const [name, tenant] of Object.entries(config.tenants))
+    if (tenant.apiKeys.includes(apiKey)) return name;
   return undefined;
 }

@@ -23,9 +23,15 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-async function startService(args: string[], env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(here, 'main.js'), ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
+async function startService(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, [join(here, 'main.js'), ...args], {
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: child.stdout });
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
   try {
     for await (const line of lines) {
@@ -56,7 +62,16 @@ const otlpPort = await freePort();
 
 console.error(`▶ starting examples/voice-api on ${values.framework} (logs: ${logFile})`);
 const { child, url } = await startService(
-  ['--framework', values.framework!, '--port', '0', '--log-file', logFile, '--otlp', `http://127.0.0.1:${otlpPort}`],
+  [
+    '--framework',
+    values.framework,
+    '--port',
+    '0',
+    '--log-file',
+    logFile,
+    '--otlp',
+    `http://127.0.0.1:${otlpPort}`,
+  ],
   { ...process.env, TMPDIR: serviceTmp },
 );
 console.error(`▶ service at ${url}; running zrm-audit against it\n`);
@@ -65,15 +80,24 @@ const audit = spawn(
   process.execPath,
   [
     auditCli,
-    '--config', join(here, '..', 'zrm-audit.json'),
-    '--url', url,
-    '--api-key', 'sk_demo_acme_health',
-    '--unentitled-api-key', 'sk_demo_hobby_studio',
-    '--forced-api-key', 'sk_demo_northbank',
-    '--log-file', logFile,
-    '--temp-dir', serviceTmp,
-    '--otlp-port', String(otlpPort),
-    '--settle-ms', '1500',
+    '--config',
+    join(here, '..', 'zrm-audit.json'),
+    '--url',
+    url,
+    '--api-key',
+    'sk_demo_acme_health',
+    '--unentitled-api-key',
+    'sk_demo_hobby_studio',
+    '--forced-api-key',
+    'sk_demo_northbank',
+    '--log-file',
+    logFile,
+    '--temp-dir',
+    serviceTmp,
+    '--otlp-port',
+    String(otlpPort),
+    '--settle-ms',
+    '1500',
     ...(values.json ? ['--json'] : []),
   ],
   { stdio: 'inherit' },

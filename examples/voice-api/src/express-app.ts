@@ -26,12 +26,19 @@ const wrap = (fn: Handler) => (req: Request, res: Response, next: NextFunction) 
 const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 /** The voice API on Express 5: zrm middleware first, pino-http, routes, zrm error handler last. */
-export function createExpressApp(services: Services, policy: Policy, logger: Logger): express.Express {
+export function createExpressApp(
+  services: Services,
+  policy: Policy,
+  logger: Logger,
+): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.use(zeroRetention(policy));
   app.use(pinoHttp({ logger }));
-  const upload = multer({ storage: multer.memoryStorage(), limits: { fileSize: 20 * 1024 * 1024 } });
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: 20 * 1024 * 1024 },
+  });
   const ctx = (req: Request) => requestContext(services, req, req.log);
 
   app.post(
@@ -60,7 +67,8 @@ export function createExpressApp(services: Services, policy: Policy, logger: Log
       });
       res.set(speechHeaders(result));
       const chunk = Math.ceil(result.audio.length / 4);
-      for (let at = 0; at < result.audio.length; at += chunk) res.write(result.audio.subarray(at, at + chunk));
+      for (let at = 0; at < result.audio.length; at += chunk)
+        res.write(result.audio.subarray(at, at + chunk));
       res.end();
     }),
   );
@@ -85,7 +93,13 @@ export function createExpressApp(services: Services, policy: Policy, logger: Log
     upload.single('file'),
     wrap(async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      res.json(await speechToText(services, ctx(req), { audio: req.file?.buffer, param: 'file', modelId: body.model_id }));
+      res.json(
+        await speechToText(services, ctx(req), {
+          audio: req.file?.buffer,
+          param: 'file',
+          modelId: body.model_id,
+        }),
+      );
     }),
   );
 
@@ -94,14 +108,25 @@ export function createExpressApp(services: Services, policy: Policy, logger: Log
     express.json({ limit: '1mb' }),
     wrap(async (req, res) => {
       const body = (req.body ?? {}) as Record<string, unknown>;
-      res.json(await agentRespond(services, ctx(req), { agentId: req.params.agent_id, text: body.text, llm: body.llm }));
+      res.json(
+        await agentRespond(services, ctx(req), {
+          agentId: req.params.agent_id,
+          text: body.text,
+          llm: body.llm,
+        }),
+      );
     }),
   );
 
   app.get(
     '/v1/history',
     wrap(async (req, res) => {
-      res.json(await listHistory(services, ctx(req), { page_size: req.query.page_size, cursor: req.query.cursor }));
+      res.json(
+        await listHistory(services, ctx(req), {
+          page_size: req.query.page_size,
+          cursor: req.query.cursor,
+        }),
+      );
     }),
   );
   app.get(

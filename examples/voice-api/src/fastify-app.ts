@@ -21,7 +21,9 @@ type Params = Record<string, string>;
 type Body = Record<string, unknown> | undefined;
 
 /** The first file of a multipart request and its text fields (in memory: never on disk). */
-async function upload(req: FastifyRequest): Promise<{ file: Buffer | undefined; fields: Record<string, string> }> {
+async function upload(
+  req: FastifyRequest,
+): Promise<{ file: Buffer | undefined; fields: Record<string, string> }> {
   const fields: Record<string, string> = {};
   let file: Buffer | undefined;
   for await (const part of req.parts()) {
@@ -58,7 +60,8 @@ export async function createFastifyApp(services: Services, policy: Policy, logge
     reply.headers(speechHeaders(result));
     const chunk = Math.ceil(result.audio.length / 4);
     const parts = [];
-    for (let at = 0; at < result.audio.length; at += chunk) parts.push(result.audio.subarray(at, at + chunk));
+    for (let at = 0; at < result.audio.length; at += chunk)
+      parts.push(result.audio.subarray(at, at + chunk));
     const { Readable } = await import('node:stream');
     return reply.send(Readable.from(parts));
   });
@@ -76,23 +79,37 @@ export async function createFastifyApp(services: Services, policy: Policy, logge
 
   app.post('/v1/speech-to-text', async (req) => {
     const { file, fields } = await upload(req);
-    return speechToText(services, ctx(req), { audio: file, param: 'file', modelId: fields.model_id });
+    return speechToText(services, ctx(req), {
+      audio: file,
+      param: 'file',
+      modelId: fields.model_id,
+    });
   });
 
   app.post('/v1/agents/:agent_id/respond', async (req) => {
     const body = req.body as Body;
-    return agentRespond(services, ctx(req), { agentId: (req.params as Params).agent_id, text: body?.text, llm: body?.llm });
+    return agentRespond(services, ctx(req), {
+      agentId: (req.params as Params).agent_id,
+      text: body?.text,
+      llm: body?.llm,
+    });
   });
 
   app.get('/v1/history', async (req) => {
     const query = req.query as Record<string, unknown>;
     return listHistory(services, ctx(req), { page_size: query.page_size, cursor: query.cursor });
   });
-  app.get('/v1/history/:id', async (req) => getHistoryItem(services, ctx(req), (req.params as Params).id ?? ''));
-  app.get('/v1/history/:id/audio', async (req, reply) =>
-    reply.type('audio/wav').send(await getHistoryAudio(services, ctx(req), (req.params as Params).id ?? '')),
+  app.get('/v1/history/:id', async (req) =>
+    getHistoryItem(services, ctx(req), (req.params as Params).id ?? ''),
   );
-  app.delete('/v1/history/:id', async (req) => deleteHistoryItem(services, ctx(req), (req.params as Params).id ?? ''));
+  app.get('/v1/history/:id/audio', async (req, reply) =>
+    reply
+      .type('audio/wav')
+      .send(await getHistoryAudio(services, ctx(req), (req.params as Params).id ?? '')),
+  );
+  app.delete('/v1/history/:id', async (req) =>
+    deleteHistoryItem(services, ctx(req), (req.params as Params).id ?? ''),
+  );
 
   app.setNotFoundHandler((_req, reply: FastifyReply) =>
     reply.code(404).send({ error: { code: 'not_found', message: 'No such route.' } }),
@@ -102,7 +119,9 @@ export async function createFastifyApp(services: Services, policy: Policy, logge
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     req.log.error({ err: error }, 'request failed');
     const code = status < 500 ? 'invalid_request' : 'internal_error';
-    return reply.code(status).send({ error: { code, message: status < 500 ? 'The request is invalid.' : 'Internal error.' } });
+    return reply.code(status).send({
+      error: { code, message: status < 500 ? 'The request is invalid.' : 'Internal error.' },
+    });
   });
   return app;
 }

@@ -1,4 +1,9 @@
-import { guardHistory, openEmbeddedHistory, type HistoryFault, type HistoryStore } from '@zrm/history';
+import {
+  guardHistory,
+  openEmbeddedHistory,
+  type HistoryFault,
+  type HistoryStore,
+} from '@zrm/history';
 
 export interface OpenedHistory {
   store: HistoryStore;

@@ -13,7 +13,9 @@ export interface LoggerOptions {
 
 /** pino, wired as production would wire it: a file (and stdout), with the ZRM options. */
 export function createLogger(options: LoggerOptions): Logger {
-  const streams: pino.StreamEntry[] = [{ stream: pino.destination({ dest: options.file, sync: true, mkdir: true }) }];
+  const streams: pino.StreamEntry[] = [
+    { stream: pino.destination({ dest: options.file, sync: true, mkdir: true }) },
+  ];
   if (options.stdout === true) streams.push({ stream: process.stdout });
   const pinoOptions = {
     level: options.level ?? 'info',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { startVoiceApi, type Framework } from './server.js';
+import { startVoiceApi } from './server.js';
 
 const HELP = `voice-api — the zrm example service
 
@@ -51,7 +51,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
 }
 
 const api = await startVoiceApi({
-  framework: values.framework as Framework,
+  framework: values.framework,
   host: values.host,
   port,
   configPath: values.config,

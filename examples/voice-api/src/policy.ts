@@ -28,7 +28,10 @@ function agentOf(req: RequestLike): string | undefined {
  * tenant- and agent-level forcing, the provider allow-list, and the stateful
  * parameters that cannot be combined with ZRM.
  */
-export function voicePolicy(config: VoiceApiConfig, onRestricted?: (event: RestrictionEvent) => void): Policy {
+export function voicePolicy(
+  config: VoiceApiConfig,
+  onRestricted?: (event: RestrictionEvent) => void,
+): Policy {
   const tenant = (req: unknown) => {
     const name = tenantOf(config, apiKeyOf(req as RequestLike));
     return name === undefined ? undefined : { name, ...config.tenants[name]! };

@@ -47,14 +47,23 @@ export async function startVoiceApi(options: VoiceApiOptions = {}): Promise<Runn
   const config = loadConfig(options.configPath);
   const logFile = options.logFile ?? join(tmpdir(), `voice-api-${process.pid}.log`);
   const zrm = options.leaky !== true;
-  const logger = createLogger({ file: logFile, stdout: options.logToStdout ?? false, zeroRetention: zrm });
+  const logger = createLogger({
+    file: logFile,
+    stdout: options.logToStdout ?? false,
+    zeroRetention: zrm,
+  });
   const policy = voicePolicy(config, (event) =>
-    logger.warn({ principal: event.principal, code: event.code }, 'zero retention refused: notify the account admin'),
+    logger.warn(
+      { principal: event.principal, code: event.code },
+      'zero retention refused: notify the account admin',
+    ),
   );
   // telemetry first: the HTTP server must be created after the SDK patched node:http
   const telemetry = startTelemetry(options.otlpUrl ?? 'http://127.0.0.1:4318', policy, zrm);
-  const history = await openHistory(options.historyDir, (fault) =>
-    logger.error({ operation: fault.operation, code: fault.code }, 'history store failure'),
+  const history = await openHistory(
+    options.historyDir,
+    (fault) =>
+      logger.error({ operation: fault.operation, code: fault.code }, 'history store failure'),
     zrm,
   );
   const services: Services = { config, telemetry, history: history.store, leaky: !zrm };
@@ -82,8 +91,12 @@ export async function startVoiceApi(options: VoiceApiOptions = {}): Promise<Runn
     logFile,
     async close() {
       server.closeAllConnections();
-      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), closeApp()]);
-      await telemetry.shutdown();
+      await Promise.all([
+        new Promise<void>((resolve) => server.close(() => resolve())),
+        closeApp(),
+      ]);
+      // an unreachable collector must not keep the service from stopping
+      await telemetry.shutdown().catch(() => logger.warn('telemetry shutdown failed'));
       await history.close();
       logger.flush();
     },

@@ -35,16 +35,22 @@ function requireText(value: unknown, param: string): string {
     throw new ZrmError('invalid_request', `"${param}" must be a non-empty string.`, { param });
   }
   if (value.length > MAX_TEXT) {
-    throw new ZrmError('invalid_request', `"${param}" must be at most ${MAX_TEXT} characters.`, { param });
+    throw new ZrmError('invalid_request', `"${param}" must be at most ${MAX_TEXT} characters.`, {
+      param,
+    });
   }
   return value;
 }
 
 export function requireVoiceId(value: unknown): string {
   if (typeof value !== 'string' || !VOICE_ID.test(value)) {
-    throw new ZrmError('invalid_request', '"voice_id" must be 1 to 64 letters, digits, "_" or "-".', {
-      param: 'voice_id',
-    });
+    throw new ZrmError(
+      'invalid_request',
+      '"voice_id" must be 1 to 64 letters, digits, "_" or "-".',
+      {
+        param: 'voice_id',
+      },
+    );
   }
   return value;
 }
@@ -52,7 +58,9 @@ export function requireVoiceId(value: unknown): string {
 function optionalModel(value: unknown): string {
   if (value === undefined) return 'eleven_multilingual_v2';
   if (typeof value !== 'string' || !/^[A-Za-z0-9_.-]{1,64}$/.test(value)) {
-    throw new ZrmError('invalid_request', '"model_id" must be a short identifier.', { param: 'model_id' });
+    throw new ZrmError('invalid_request', '"model_id" must be a short identifier.', {
+      param: 'model_id',
+    });
   }
   return value;
 }
@@ -88,14 +96,26 @@ export interface TextToSpeechInput {
   modelId: unknown;
 }
 
-export async function textToSpeech(s: Services, ctx: RequestContext, input: TextToSpeechInput): Promise<SpeechResult> {
+export async function textToSpeech(
+  s: Services,
+  ctx: RequestContext,
+  input: TextToSpeechInput,
+): Promise<SpeechResult> {
   const voiceId = requireVoiceId(input.voiceId);
   const text = requireText(input.text, 'text');
   const modelId = optionalModel(input.modelId);
   markSensitive(text);
   // services log what they generate; in ZRM @zrm/pino keeps this line content-free
-  ctx.log.info({ voice_id: voiceId, model_id: modelId, text, character_count: text.length }, 'text-to-speech request');
-  const audio = await traced(s, 'tts.synthesize', { 'tts.voice_id': voiceId, 'tts.text': text }, () => synthesize(text));
+  ctx.log.info(
+    { voice_id: voiceId, model_id: modelId, text, character_count: text.length },
+    'text-to-speech request',
+  );
+  const audio = await traced(
+    s,
+    'tts.synthesize',
+    { 'tts.voice_id': voiceId, 'tts.text': text },
+    () => synthesize(text),
+  );
   markSensitive(audio);
   const historyItemId = await s.history.record({
     owner: ctx.tenant,
@@ -117,7 +137,9 @@ export interface AudioInput {
 
 function requireAudio(s: Services, input: AudioInput): Buffer {
   if (input.audio === undefined || input.audio.length === 0) {
-    throw new ZrmError('invalid_request', `"${input.param}" must be an uploaded audio file.`, { param: input.param });
+    throw new ZrmError('invalid_request', `"${input.param}" must be an uploaded audio file.`, {
+      param: input.param,
+    });
   }
   // the leak a disk-storage upload parser would make (test-only variant)
   if (s.leaky === true) writeFileSync(join(tmpdir(), `upload-${randomUUID()}.wav`), input.audio);
@@ -128,7 +150,7 @@ export interface TranscriptResult {
   text: string;
   language_code: string;
   language_probability: number;
-  words: { text: string; start: number; end: number; type: 'word' }[];
+  words: { text: string; start: number; end: number; type: 'word'; logprob: number }[];
 }
 
 export async function speechToText(
@@ -138,10 +160,18 @@ export async function speechToText(
 ): Promise<TranscriptResult> {
   const audio = requireAudio(s, input);
   const modelId = optionalModel(input.modelId);
-  const text = await traced(s, 'stt.transcribe', { 'stt.model_id': modelId }, () => transcribe(audio));
+  const text = await traced(s, 'stt.transcribe', { 'stt.model_id': modelId }, () =>
+    transcribe(audio),
+  );
   markSensitive(text);
   ctx.log.info({ model_id: modelId, bytes: audio.length, transcript: text }, 'speech-to-text done');
-  await s.history.record({ owner: ctx.tenant, requestId: ctx.requestId, text, modelId, metadata: { source: 'stt' } });
+  await s.history.record({
+    owner: ctx.tenant,
+    requestId: ctx.requestId,
+    text,
+    modelId,
+    metadata: { source: 'stt' },
+  });
   let at = 0;
   const words = text
     .split(/\s+/)
@@ -149,7 +179,7 @@ export async function speechToText(
     .map((word) => {
       const start = at;
       at += (word.length + 1) * 0.04;
-      return { text: word, start, end: at, type: 'word' as const };
+      return { text: word, start, end: at, type: 'word' as const, logprob: 0 };
     });
   return { text, language_code: 'en', language_probability: 1, words };
 }
@@ -165,8 +195,11 @@ export async function speechToSpeech(
   const text = transcribe(audio);
   markSensitive(text);
   ctx.log.info({ voice_id: voiceId, transcript: text }, 'speech-to-speech request');
-  const out = await traced(s, 'sts.convert', { 'sts.voice_id': voiceId, 'sts.transcript': text }, () =>
-    synthesize(text),
+  const out = await traced(
+    s,
+    'sts.convert',
+    { 'sts.voice_id': voiceId, 'sts.transcript': text },
+    () => synthesize(text),
   );
   markSensitive(out);
   const historyItemId = await s.history.record({
@@ -200,7 +233,10 @@ export async function agentRespond(
   const reply = await traced(
     s,
     'chat ' + llm,
-    { 'gen_ai.system': llm, 'gen_ai.input.messages': JSON.stringify([{ role: 'user', content: text }]) },
+    {
+      'gen_ai.system': llm,
+      'gen_ai.input.messages': JSON.stringify([{ role: 'user', content: text }]),
+    },
     () => callProvider(llm, s.config.providers.known, text),
   );
   markSensitive(reply);
@@ -208,7 +244,11 @@ export async function agentRespond(
   s.telemetry.logger.emit({
     eventName: 'gen_ai.client.inference.operation.details',
     body: { input: text, output: reply },
-    attributes: { 'gen_ai.system': llm, 'gen_ai.agent.id': agentId, 'gen_ai.output.messages': reply },
+    attributes: {
+      'gen_ai.system': llm,
+      'gen_ai.agent.id': agentId,
+      'gen_ai.output.messages': reply,
+    },
   });
   ctx.log.info({ agent_id: agentId, llm, prompt: text, completion: reply }, 'agent turn');
   return { reply, llm };
@@ -216,11 +256,13 @@ export async function agentRespond(
 
 export interface HistoryEntry {
   history_item_id: string;
-  request_id: string | null;
-  voice_id: string | null;
-  model_id: string | null;
-  text: string | null;
+  request_id?: string;
+  voice_id?: string;
+  model_id?: string;
+  text?: string;
   date_unix: number;
+  character_count_change_from: number;
+  character_count_change_to: number;
   content_type: string;
   state: 'created';
   source: string;
@@ -228,13 +270,16 @@ export interface HistoryEntry {
 
 function entry(item: StoredHistoryItem): HistoryEntry {
   const source = typeof item.metadata?.source === 'string' ? item.metadata.source : 'tts';
+  // absent fields are left out, not null: the vendor's SDK validates optional strings
   return {
     history_item_id: item.id,
-    request_id: item.requestId ?? null,
-    voice_id: item.voiceId ?? null,
-    model_id: item.modelId ?? null,
-    text: item.text ?? null,
+    ...(item.requestId !== undefined ? { request_id: item.requestId } : {}),
+    ...(item.voiceId !== undefined ? { voice_id: item.voiceId } : {}),
+    ...(item.modelId !== undefined ? { model_id: item.modelId } : {}),
+    ...(item.text !== undefined ? { text: item.text } : {}),
     date_unix: Math.floor(item.createdAt.getTime() / 1000),
+    character_count_change_from: 0,
+    character_count_change_to: item.text?.length ?? 0,
     content_type: 'audio/wav',
     state: 'created',
     source: source === 'tts' ? 'TTS' : source === 'sts' ? 'STS' : 'STT',
@@ -245,7 +290,9 @@ function pageSize(value: unknown): number {
   if (value === undefined) return 100;
   const n = Number(value);
   if (typeof value !== 'string' || !Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new ZrmError('invalid_request', '"page_size" must be an integer from 1 to 1000.', { param: 'page_size' });
+    throw new ZrmError('invalid_request', '"page_size" must be an integer from 1 to 1000.', {
+      param: 'page_size',
+    });
   }
   return n;
 }
@@ -254,29 +301,47 @@ export async function listHistory(
   s: Services,
   ctx: RequestContext,
   query: { page_size?: unknown; cursor?: unknown },
-): Promise<{ history: HistoryEntry[]; has_more: boolean; last_history_item_id: string | null; next_cursor: string | null }> {
+): Promise<{
+  history: HistoryEntry[];
+  has_more: boolean;
+  last_history_item_id?: string;
+  next_cursor?: string;
+}> {
   const cursor = typeof query.cursor === 'string' && query.cursor !== '' ? query.cursor : undefined;
   const page = await s.history.list(ctx.tenant, { limit: pageSize(query.page_size), cursor });
   const history = page.items.map(entry);
+  const last = history.at(-1)?.history_item_id;
   return {
     history,
     has_more: page.nextCursor !== undefined,
-    last_history_item_id: history.at(-1)?.history_item_id ?? null,
-    next_cursor: page.nextCursor ?? null,
+    ...(last !== undefined ? { last_history_item_id: last } : {}),
+    ...(page.nextCursor !== undefined ? { next_cursor: page.nextCursor } : {}),
   };
 }
 
-export async function getHistoryItem(s: Services, ctx: RequestContext, id: string): Promise<HistoryEntry> {
+export async function getHistoryItem(
+  s: Services,
+  ctx: RequestContext,
+  id: string,
+): Promise<HistoryEntry> {
   return entry(await s.history.get(ctx.tenant, id));
 }
 
-export async function getHistoryAudio(s: Services, ctx: RequestContext, id: string): Promise<Buffer> {
+export async function getHistoryAudio(
+  s: Services,
+  ctx: RequestContext,
+  id: string,
+): Promise<Buffer> {
   const item = await s.history.get(ctx.tenant, id);
   if (item.audio === undefined) throw new ZrmError('not_found', 'This history item has no audio.');
   return Buffer.from(item.audio);
 }
 
-export async function deleteHistoryItem(s: Services, ctx: RequestContext, id: string): Promise<{ status: 'ok' }> {
+export async function deleteHistoryItem(
+  s: Services,
+  ctx: RequestContext,
+  id: string,
+): Promise<{ status: 'ok' }> {
   await s.history.delete(ctx.tenant, id);
   return { status: 'ok' };
 }
@@ -284,6 +349,7 @@ export async function deleteHistoryItem(s: Services, ctx: RequestContext, id: st
 /** Response headers of a generated audio response. */
 export function speechHeaders(result: SpeechResult): Record<string, string> {
   const headers: Record<string, string> = { 'content-type': 'audio/wav' };
-  if (result.historyItemId !== undefined && !isZeroRetention()) headers['history-item-id'] = result.historyItemId;
+  if (result.historyItemId !== undefined && !isZeroRetention())
+    headers['history-item-id'] = result.historyItemId;
   return headers;
 }

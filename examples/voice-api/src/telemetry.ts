@@ -1,7 +1,11 @@
 import { createRequire } from 'node:module';
 import { logs, type Logger as OtelLogger } from '@opentelemetry/api-logs';
 import { trace, type Tracer } from '@opentelemetry/api';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import {
+  CompositePropagator,
+  W3CBaggagePropagator,
+  W3CTraceContextPropagator,
+} from '@opentelemetry/core';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -32,11 +36,16 @@ export function startTelemetry(otlpUrl: string, policy: Policy, zeroRetention = 
   const base = otlpUrl.replace(/\/+$/, '');
   const batch = { scheduledDelayMillis: 200 };
   const spans = new BatchSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces` }), batch);
-  const records = new BatchLogRecordProcessor({ exporter: new OTLPLogExporter({ url: `${base}/v1/logs` }), ...batch });
+  const records = new BatchLogRecordProcessor({
+    exporter: new OTLPLogExporter({ url: `${base}/v1/logs` }),
+    ...batch,
+  });
   const sdk = new NodeSDK({
     resource: resourceFromAttributes({ 'service.name': 'voice-api' }),
     spanProcessors: [zeroRetention ? new ZeroRetentionSpanProcessor(spans, { policy }) : spans],
-    logRecordProcessors: [zeroRetention ? new ZeroRetentionLogRecordProcessor(records, { policy }) : records],
+    logRecordProcessors: [
+      zeroRetention ? new ZeroRetentionLogRecordProcessor(records, { policy }) : records,
+    ],
     textMapPropagator: new CompositePropagator({
       propagators: [
         new W3CTraceContextPropagator(),
