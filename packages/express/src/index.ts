@@ -1,1 +1,12 @@
-export {};
+export { zeroRetention, scopeOfRequest } from './middleware.js';
+export { zeroRetentionErrorHandler } from './error-handler.js';
+export type {
+  ErrorReport,
+  ExpressAdapterOptions,
+  ZeroRetentionErrorHandler,
+  ZeroRetentionErrorHandlerOptions,
+  ZeroRetentionMiddleware,
+  ZeroRetentionOptions,
+  ZrmNext,
+  ZrmRequest,
+} from './types.js';

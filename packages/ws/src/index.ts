@@ -1,1 +1,7 @@
-export {};
+export { zeroRetentionWebSocket } from './zero-retention-websocket.js';
+export type {
+  UpgradeHandlingServer,
+  UpgradedSocket,
+  WebSocketAdapterOptions,
+  ZeroRetentionWebSocketOptions,
+} from './types.js';
