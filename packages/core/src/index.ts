@@ -16,6 +16,10 @@ export {
 } from './default-keys.js';
 export { parseEnableLogging, resolveZeroRetention } from './resolve.js';
 export { queryValues } from './query.js';
+export { decideRequest } from './decide-request.js';
+export type { RequestWithHeaders } from './decide-request.js';
+export { hasPropagatedZeroRetention } from './baggage.js';
+export { registerQuery, defaultRequestId } from './request-content.js';
 export { markSensitive } from './mark-sensitive.js';
 export { redact, binaryPlaceholder, UNREADABLE, CIRCULAR, DEPTH_LIMIT } from './redact.js';
 export { REDACTED } from './taint-index.js';

@@ -88,6 +88,14 @@ function child(walk: Walk, key: string | undefined, value: unknown, depth: numbe
       if (out !== value) walk.redacted++;
       return out;
     }
+    // a serialized error's stack repeats its message in the first line: keep the frames only
+    if (key === 'stack' && typeof value === 'string') {
+      walk.redacted++;
+      return framesOnly(
+        value,
+        /^([A-Za-z_$][\w$]*(?:Error|Exception))(?::|\n|$)/.exec(value)?.[1] ?? 'Error',
+      );
+    }
   }
   return node(walk, value, depth);
 }

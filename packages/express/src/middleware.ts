@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  registerQuery,
+  defaultRequestId,
+  decideRequest,
   createScope,
   definePolicy,
   isZrmError,
@@ -9,10 +12,7 @@ import {
 } from '@zrm/core';
 import { bindRequestToScope } from './bind-request.js';
 import { taintBodyOnParse } from './body-taint.js';
-import { decideRequest } from './decide.js';
 import { guardMultipart } from './multipart-guard.js';
-import { taintQuery } from './query-taint.js';
-import { defaultRequestId } from './request-id.js';
 import { enforceZrmHeaders } from './response-headers.js';
 import { sendError } from './send-error.js';
 import { kScope } from './symbols.js';
@@ -67,7 +67,7 @@ function start(
     bindRequestToScope(req, res, scope);
     if (scope.zeroRetention) {
       enforceZrmHeaders(res);
-      taintQuery(url, scope);
+      registerQuery(url, scope);
       taintBodyOnParse(req, scope);
       guardMultipart(req, scope);
     }
@@ -87,7 +87,7 @@ function refuse(
   const scope = open(req, res, { zeroRetention: true, source: 'request' }, policy, id);
   scope.run(() => {
     bindRequestToScope(req, res, scope);
-    taintQuery(url, scope, true);
+    registerQuery(url, scope, true);
     if (isZrmError(error)) sendError(res, error.status, error.toJSON());
     else
       sendError(res, 500, {

@@ -1,11 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { createScope, definePolicy, type Policy, type ZrmDecision, type ZrmScope } from '@zrm/core';
+import {
+  registerQuery,
+  defaultRequestId,
+  decideRequest,
+  createScope,
+  definePolicy,
+  type Policy,
+  type ZrmDecision,
+  type ZrmScope,
+} from '@zrm/core';
 import { attachConnection } from './connection-scope.js';
-import { decideRequest } from './decide.js';
-import { taintQuery } from './query-taint.js';
 import { refuseUpgrade } from './refuse-upgrade.js';
-import { defaultRequestId } from './request-id.js';
 import type {
   UpgradedSocket,
   UpgradeHandlingServer,
@@ -39,7 +45,7 @@ function refuse(
   const scope = createScope({ zeroRetention: true, source: 'request', requestId: id, policy });
   socket.once('close', () => scope.end());
   scope.run(() => {
-    taintQuery(url, scope, true);
+    registerQuery(url, scope, true);
     refuseUpgrade(socket, error);
   });
 }
@@ -90,7 +96,7 @@ export function zeroRetentionWebSocket<S extends UpgradeHandlingServer>(
       if (!connected) scope.end();
     });
     scope.run(() => {
-      if (scope.zeroRetention) taintQuery(url, scope);
+      if (scope.zeroRetention) registerQuery(url, scope);
       handleUpgrade(req, socket, head, (client, request) => {
         connected = true;
         scope.run(() => {

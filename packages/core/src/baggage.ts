@@ -1,7 +1,9 @@
-/** True when a W3C `baggage` header carries the member `zrm=1`. */
-export function hasPropagatedZrm(header: string | string[] | undefined): boolean {
+/** True when a W3C `baggage` header (or several) carries the member `zrm=1`. */
+export function hasPropagatedZeroRetention(
+  header: string | readonly string[] | undefined,
+): boolean {
   if (header === undefined) return false;
-  const text = Array.isArray(header) ? header.join(',') : header;
+  const text = typeof header === 'string' ? header : header.join(',');
   if (!text.includes('zrm')) return false;
   for (const member of text.split(',')) {
     const eq = member.indexOf('=');

@@ -1,5 +1,6 @@
-// Local copy of the same file in @zrm/express (adapters depend on core only); proposed as a core addition.
-import type { ZrmScope } from '@zrm/core';
+import { randomUUID } from 'node:crypto';
+import type { ZrmScope } from './scope.js';
+import type { RequestWithHeaders } from './decide-request.js';
 
 function decode(part: string): string | undefined {
   try {
@@ -14,7 +15,7 @@ function decode(part: string): string | undefined {
  * policy's safe (metadata) parameters; with `all`, those too (a refused
  * request's values were not validated, so none of them is trusted metadata).
  */
-export function taintQuery(url: string, scope: ZrmScope, all = false): void {
+export function registerQuery(url: string, scope: ZrmScope, all = false): void {
   const q = url.indexOf('?');
   if (q < 0) return;
   const hash = url.indexOf('#', q);
@@ -29,4 +30,12 @@ export function taintQuery(url: string, scope: ZrmScope, all = false): void {
     const value = decode(raw);
     if (value !== undefined && value !== raw) scope.register(value);
   }
+}
+
+const TOKEN = /^[\w.:-]{1,128}$/;
+
+/** `x-request-id` when it is a short token (an id, not content), else a fresh UUID. */
+export function defaultRequestId(req: RequestWithHeaders): string {
+  const header = req.headers['x-request-id'];
+  return typeof header === 'string' && TOKEN.test(header) ? header : randomUUID();
 }
