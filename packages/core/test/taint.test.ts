@@ -14,7 +14,7 @@ import {
 } from '@zrm/core';
 
 const canary = () =>
-  `CANARY-${Math.random().toString(36).slice(2)}-patient said the card is 4111 1111 1111 1111`;
+  `CANARY-${Math.random().toString(36).slice(2, 12).padEnd(10, 'q')}-patient said the card is 4111 1111 1111 1111`;
 const quick = definePolicy({ taint: { graceMs: 0 } });
 
 describe('taint', () => {
