@@ -23,7 +23,8 @@ describe('taint', () => {
       const text = canary();
       expect(markSensitive(text)).toBe(1);
       expect(scrubString(`log: ${text}!`)).toBe(`log: ${REDACTED}!`);
-      const fragment = text.slice(10, 30);
+      // ends inside a word: the run of matching characters stops exactly at its edges
+      const fragment = text.slice(10, 29);
       const out = scrubString(`partial ${fragment} end`);
       expect(out).not.toContain(fragment);
       expect(out).toBe(`partial ${REDACTED} end`);

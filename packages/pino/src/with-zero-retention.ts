@@ -1,0 +1,120 @@
+import { redact, scrubString } from '@zrm/core';
+import { LineMode, lineMode } from './line-mode.js';
+import type { PinoHooks, PinoOptionsLike, ZeroRetentionLogOptions } from './types.js';
+import { zrmLog, type LogFn, type LogSettings } from './zrm-log.js';
+
+const composed = Symbol.for('@zrm/pino.composed');
+
+type LogMethodHook = NonNullable<PinoHooks['logMethod']>;
+type StreamWriteHook = NonNullable<PinoHooks['streamWrite']>;
+type Mixin = NonNullable<PinoOptionsLike['mixin']>;
+
+function optionalFunction<F>(value: unknown, name: string): F | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function')
+    throw new TypeError(`withZeroRetention: ${name} must be a function`);
+  return value as F;
+}
+
+/** Event names that pino-http and Fastify log as bare messages: metadata, kept in ZRM lines. */
+export const DEFAULT_SAFE_MESSAGES: readonly string[] = [
+  'incoming request',
+  'request completed',
+  'request errored',
+  'request aborted',
+  'Server listening',
+];
+
+function settingsFrom(options: ZeroRetentionLogOptions | undefined): LogSettings {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError('withZeroRetention: zrm options must be an object');
+  }
+  const messages = options?.messages ?? 'redact';
+  if (messages !== 'redact' && messages !== 'keep') {
+    throw new TypeError("withZeroRetention: messages must be 'redact' or 'keep'");
+  }
+  const safe = options?.safeMessages ?? DEFAULT_SAFE_MESSAGES;
+  if (!Array.isArray(safe) || safe.some((m) => typeof m !== 'string')) {
+    throw new TypeError('withZeroRetention: safeMessages must be an array of strings');
+  }
+  return { keepMessages: messages === 'keep', safeMessages: new Set(safe) };
+}
+
+function composeLogMethod(user: LogMethodHook | undefined, settings: LogSettings): LogMethodHook {
+  if (user === undefined) {
+    return function logMethod(this: object, args, method) {
+      zrmLog(this, args, method, settings);
+    };
+  }
+  // one wrapper per pino level method, so a user hook costs no allocation per call
+  const wrappers = new WeakMap<LogFn, LogFn>();
+  return function logMethod(this: object, args, method, level) {
+    let wrapped = wrappers.get(method);
+    if (wrapped === undefined) {
+      wrapped = function zrmMethod(this: object, ...inner: unknown[]) {
+        zrmLog(this, inner, method, settings);
+      };
+      wrappers.set(method, wrapped);
+    }
+    try {
+      user.call(this, args, wrapped, level);
+    } catch {
+      // the user's hook threw: a logging call never throws into the caller
+    }
+  };
+}
+
+function composeStreamWrite(user: StreamWriteHook | undefined): StreamWriteHook {
+  return function streamWrite(line) {
+    const out = user === undefined ? line : user(line);
+    // last line of defense, in the calling thread: registered content never reaches the stream
+    return lineMode() === LineMode.Pass || typeof out !== 'string' ? out : scrubString(out);
+  };
+}
+
+function composeMixin(user: Mixin): Mixin {
+  return function mixin(mergeObject, level, logger) {
+    const out = user(mergeObject, level, logger);
+    if (lineMode() !== LineMode.ZeroRetention) return out;
+    const safe = redact(out);
+    return typeof safe === 'object' && safe !== null ? safe : {};
+  };
+}
+
+/**
+ * pino options that keep every line written in a ZRM scope content-free, and
+ * leave every other line byte for byte as plain pino writes it. The user's own
+ * `hooks`, `mixin`, `serializers`, `formatters` and `redact` keep working.
+ *
+ * `pino(withZeroRetention({ level: 'info' }), destination)`; `zrmOptions.messages`
+ * says what a ZRM line keeps of a bare message string (see `ZeroRetentionLogOptions`).
+ */
+export function withZeroRetention<O extends object = PinoOptionsLike>(
+  options?: O,
+  zrmOptions?: ZeroRetentionLogOptions,
+): O {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new TypeError('withZeroRetention: options must be an object');
+  }
+  const input = (options ?? {}) as PinoOptionsLike;
+  const hooks: unknown = input.hooks ?? {};
+  if (typeof hooks !== 'object' || hooks === null)
+    throw new TypeError('withZeroRetention: hooks must be an object');
+  const userHooks = hooks as PinoHooks;
+  const settings = settingsFrom(zrmOptions);
+  if ((userHooks as Record<symbol, unknown>)[composed] === true) return options as O;
+  const logMethod = optionalFunction<LogMethodHook>(userHooks.logMethod, 'hooks.logMethod');
+  const streamWrite = optionalFunction<StreamWriteHook>(userHooks.streamWrite, 'hooks.streamWrite');
+  const mixin = optionalFunction<Mixin>(input.mixin, 'mixin');
+  const out: PinoOptionsLike = {
+    ...input,
+    hooks: {
+      ...userHooks,
+      logMethod: composeLogMethod(logMethod, settings),
+      streamWrite: composeStreamWrite(streamWrite),
+      [composed]: true,
+    } as PinoHooks,
+  };
+  if (mixin !== undefined) out.mixin = composeMixin(mixin);
+  return out as O;
+}
