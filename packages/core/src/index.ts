@@ -19,7 +19,7 @@ export { queryValues } from './query.js';
 export { decideRequest } from './decide-request.js';
 export type { RequestWithHeaders } from './decide-request.js';
 export { hasPropagatedZeroRetention } from './baggage.js';
-export { registerQuery, defaultRequestId } from './request-content.js';
+export { registerQuery, registerContent, defaultRequestId } from './request-content.js';
 export { markSensitive } from './mark-sensitive.js';
 export { redact, binaryPlaceholder, UNREADABLE, CIRCULAR, DEPTH_LIMIT } from './redact.js';
 export { REDACTED } from './taint-index.js';

@@ -1,3 +1,4 @@
+import type { ZrmScope } from './scope.js';
 import { state } from './state.js';
 
 /** Text forms a binary value can take in a log line or an attribute. */
@@ -22,6 +23,18 @@ function toBytes(value: unknown): Uint8Array | undefined {
   return undefined;
 }
 
+/** Registers one string or binary value in `scope`; returns whether it was a kind that can be registered. */
+export function registerValue(scope: ZrmScope, value: unknown): boolean {
+  if (typeof value === 'string') {
+    scope.register(value);
+    return true;
+  }
+  const bytes = toBytes(value);
+  if (bytes === undefined) return false;
+  for (const form of binaryForms(bytes)) scope.register(form);
+  return true;
+}
+
 /**
  * Registers content of the current ZRM scope: strings, and the text forms
  * (base64, base64url, hex) of binary values. Any string that later contains one
@@ -32,16 +45,6 @@ export function markSensitive(...values: unknown[]): number {
   const scope = state.storage.getStore();
   if (scope === undefined || !scope.zeroRetention) return 0;
   let count = 0;
-  for (const value of values) {
-    if (typeof value === 'string') {
-      scope.register(value);
-      count++;
-      continue;
-    }
-    const bytes = toBytes(value);
-    if (bytes === undefined) continue;
-    for (const form of binaryForms(bytes)) scope.register(form);
-    count++;
-  }
+  for (const value of values) if (registerValue(scope, value)) count++;
   return count;
 }

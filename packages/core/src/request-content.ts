@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { registerValue } from './mark-sensitive.js';
+import { isSensitiveKey } from './sensitive-keys.js';
 import type { ZrmScope } from './scope.js';
 import type { RequestWithHeaders } from './decide-request.js';
 
@@ -38,4 +40,41 @@ const TOKEN = /^[\w.:-]{1,128}$/;
 export function defaultRequestId(req: RequestWithHeaders): string {
   const header = req.headers['x-request-id'];
   return typeof header === 'string' && TOKEN.test(header) ? header : randomUUID();
+}
+
+function walk(value: unknown, scope: ZrmScope, content: boolean, depth: number): void {
+  if (typeof value === 'string') {
+    if (content) scope.register(value);
+    return;
+  }
+  if (typeof value !== 'object' || value === null || depth > scope.policy.maxDepth) return;
+  if (registerValue(scope, value)) return; // binary: by its bytes
+  const width = scope.policy.maxWidth;
+  if (Array.isArray(value)) {
+    const items: readonly unknown[] = value;
+    for (let i = 0; i < items.length && i < width; i++) walk(items[i], scope, content, depth + 1);
+    return;
+  }
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length && i < width; i++) {
+    const key = keys[i] as string;
+    const inner = content || isSensitiveKey(key, scope.policy);
+    walk((value as Record<string, unknown>)[key], scope, inner, depth + 1);
+  }
+}
+
+/**
+ * Registers what a request or message carries as content of a ZRM scope: a
+ * string whole, binary values by their bytes, and in objects (a parsed JSON
+ * body or frame) every string under a sensitive key, at any depth. Never
+ * throws: a hostile value (a throwing getter) is still redacted by key and
+ * type wherever it is logged.
+ */
+export function registerContent(value: unknown, scope: ZrmScope): void {
+  if (!scope.zeroRetention) return;
+  try {
+    walk(value, scope, typeof value === 'string', 0);
+  } catch {
+    // see above
+  }
 }

@@ -8,7 +8,11 @@ export interface LogCapture {
   text(): string;
 }
 
-/** A real pino logger configured with `@zrm/pino`, writing to an in-memory sink. */
+/**
+ * A real pino logger configured with `@zrm/pino`, writing to an in-memory sink.
+ * Messages are kept (`messages: 'keep'`): what keeps ZRM content out of them
+ * here is the adapters' registration of request content, which these tests prove.
+ */
 export function captureLogs(): LogCapture {
   const lines: string[] = [];
   const stream = {
@@ -16,6 +20,6 @@ export function captureLogs(): LogCapture {
       lines.push(line);
     },
   };
-  const logger = pino(withZeroRetention({ level: 'info' }), stream);
+  const logger = pino(withZeroRetention({ level: 'info' }, { messages: 'keep' }), stream);
   return { logger, lines, text: () => lines.join('') };
 }
