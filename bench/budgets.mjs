@@ -1,5 +1,11 @@
-// Budgets checked by report.mjs. A ratio is the mean time of `subject` over the
-// mean time of `baseline`, both measured in the same group of the same run.
+// Budgets checked by report.mjs (DESIGN.md "Performance budgets", plus core's own).
+// Every figure compared is a median: for micro-benchmarks the median of the
+// per-round medians of interleaved rounds (`name #n`, see lib/interleave.ts).
+//
+// kind 'ratio'     subject / baseline ≤ max                (same group, same run)
+// kind 'added-us'  subject − baseline ≤ max microseconds   (the time a wrapper adds)
+// kind 'rps'       subject req/s / baseline req/s ≥ min    (bench/results/http.json, autocannon)
+// kind 'soak'      quiet heap after GC grows ≤ tolerance   (bench/results/soak.json, `pnpm soak`)
 export const budgets = [
   {
     what: 'redact outside ZRM ≈ one AsyncLocalStorage read (1 KiB record)',
@@ -35,5 +41,80 @@ export const budgets = [
     subject: '10 registered values of 2 KB',
     baseline: '1 registered values of 2 KB',
     max: 1.25,
+  },
+  {
+    what: 'pino call in an ordinary scope ≤ 1.10 × plain pino (metadata line)',
+    group: 'pino info, metadata line',
+    subject: 'zrm pino, ordinary scope',
+    baseline: 'plain pino, ordinary scope',
+    max: 1.1,
+  },
+  {
+    what: 'pino call in an ordinary scope ≤ 1.10 × plain pino (1 KiB record)',
+    group: 'pino info, 1 KiB voice record',
+    subject: 'zrm pino, ordinary scope',
+    baseline: 'plain pino, ordinary scope',
+    max: 1.1,
+  },
+  {
+    what: "pino call in ZRM ≤ 1.0 × pino's own redact on the same fields (1 KiB record)",
+    group: 'pino info, 1 KiB voice record',
+    subject: 'zrm pino, ZRM scope',
+    baseline: "pino's own redact (same fields), ZRM scope",
+    max: 1.0,
+  },
+  {
+    kind: 'added-us',
+    what: 'span through ZeroRetentionSpanProcessor adds ≤ 1 µs, ordinary (10 attributes)',
+    group: 'span with 10 attributes',
+    subject: 'SDK span, ZeroRetentionSpanProcessor, ordinary scope',
+    baseline: 'SDK span, bare processor, ordinary scope',
+    max: 1,
+  },
+  {
+    kind: 'added-us',
+    what: 'span through ZeroRetentionSpanProcessor adds ≤ 5 µs, ZRM (10 attributes)',
+    group: 'span with 10 attributes',
+    subject: 'SDK span, ZeroRetentionSpanProcessor, ZRM scope',
+    baseline: 'SDK span, bare processor, ZRM scope',
+    max: 5,
+  },
+  ...['express', 'fastify'].flatMap((fw) => [
+    {
+      kind: 'rps',
+      what: `ordinary request through the ${fw} adapter ≥ 97 % of the app without it`,
+      group: `${fw}, adapter only`,
+      subject: 'zrm, ordinary request',
+      baseline: 'no adapter',
+      min: 0.97,
+    },
+    {
+      kind: 'rps',
+      what: `ZRM request through the ${fw} adapter ≥ 90 % of the app without it`,
+      group: `${fw}, adapter only`,
+      subject: 'zrm, ZRM request',
+      baseline: 'no adapter',
+      min: 0.9,
+    },
+    {
+      kind: 'rps',
+      what: `full stack (${fw}): ordinary request ≥ 97 % of the service without zrm`,
+      group: `full stack (voice API, ${fw})`,
+      subject: 'zrm, ordinary request',
+      baseline: 'no zrm (leaky build)',
+      min: 0.97,
+    },
+    {
+      kind: 'rps',
+      what: `full stack (${fw}): ZRM request ≥ 90 % of the service without zrm`,
+      group: `full stack (voice API, ${fw})`,
+      subject: 'zrm, ZRM request',
+      baseline: 'no zrm (leaky build)',
+      min: 0.9,
+    },
+  ]),
+  {
+    kind: 'soak',
+    what: 'memory after the soak (half ZRM) is flat: quiet heap growth ≤ 2 MiB + 2 KiB/request',
   },
 ];

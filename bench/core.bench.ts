@@ -35,13 +35,26 @@ for (const size of [1024, 16 * 1024]) {
 }
 
 // an ordinary log line (not content), scanned against registered content it does not contain
-const line = 'GET /v1/history?page_size=100 200 12ms voice=21m00Tcm4TlvDq8ikWAM model=eleven_v2 '.repeat(52).slice(0, 4096);
+const line = 'GET /v1/history?page_size=100 200 12ms voice=21m00Tcm4TlvDq8ikWAM model=eleven_v2 '
+  .repeat(52)
+  .slice(0, 4096);
 const released = definePolicy({ taint: { graceMs: 0 } });
 let active: ZrmScope | undefined;
 
 /** Deterministic, distinct text of `length` characters (a stand-in for a transcript). */
 function pseudoText(seed: number, length: number): string {
-  const words = ['patient', 'card', 'number', 'balance', 'appointment', 'refill', 'account', 'the', 'is', 'my'];
+  const words = [
+    'patient',
+    'card',
+    'number',
+    'balance',
+    'appointment',
+    'refill',
+    'account',
+    'the',
+    'is',
+    'my',
+  ];
   let x = seed * 2654435761 + 1;
   let out = '';
   while (out.length < length) {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type {
+  ZrmError} from '@zrm/core';
 import {
-  ZrmError,
   createScope,
   decideRequest,
   defaultRequestId,
