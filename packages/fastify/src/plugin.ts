@@ -1,0 +1,198 @@
+import {
+  createScope,
+  currentScope,
+  definePolicy,
+  isZrmError,
+  type Policy,
+  type ZrmDecision,
+  type ZrmScope,
+} from '@zrm/core';
+import type {
+  FastifyInstance,
+  FastifyPluginCallback,
+  FastifyReply,
+  FastifyRequest,
+  HookHandlerDoneFunction,
+} from 'fastify';
+import fp from 'fastify-plugin';
+import type { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { bindRequest } from './bind-request.js';
+import { decide } from './decide.js';
+import { guardMultipart } from './multipart.js';
+import { refuseRequest, refuseUnavailable } from './refuse.js';
+import { registerBody, registerQuery } from './register-content.js';
+import { wrapRequestLogger } from './request-logger.js';
+import { requestStateOf as stateOf, scopeOf } from './request-state.js';
+import type { ZeroRetentionFastifyOptions } from './types.js';
+import { useForNotFound } from './not-found.js';
+import { bindWebSocket } from './websocket.js';
+
+type FastifyChildLoggerFactory = FastifyInstance['childLoggerFactory'];
+const kScope = Symbol('@zrm/fastify.response-scope');
+type RawResponse = ServerResponse & { [kScope]?: ZrmScope };
+
+function endScopeOfResponse(this: RawResponse): void {
+  this[kScope]?.end();
+}
+
+function setZeroRetentionHeaders(reply: FastifyReply): void {
+  reply.header('cache-control', 'no-store');
+  reply.header('zero-retention', 'enforced');
+}
+
+/** A stateful parameter in the parsed body: refused with ZRM like one in the query. */
+function statefulInBody(body: unknown, policy: Policy): string | undefined {
+  if (policy.statefulParams.length === 0 || typeof body !== 'object' || body === null)
+    return undefined;
+  return policy.statefulParams.find((name) => Object.hasOwn(body, name));
+}
+
+const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = (
+  fastify,
+  options,
+  done,
+) => {
+  let policy: Policy;
+  try {
+    policy = definePolicy(options);
+  } catch (error) {
+    done(error as Error);
+    return;
+  }
+  const previousFactory = fastify.childLoggerFactory;
+
+  // Fastify logs "incoming request" before any hook runs: the request's logger decides its mode first.
+  const childLoggerFactory: FastifyChildLoggerFactory = function zeroRetentionChildLogger(
+    logger,
+    bindings,
+    childOptions,
+    raw,
+  ) {
+    const child = previousFactory.call(this, logger, bindings, childOptions, raw);
+    const state = stateOf(raw, policy);
+    // an early "ordinary" is final (no flag, no policy to ask): such a request keeps Fastify's own logger
+    return state.mode === 'ordinary' ? child : wrapRequestLogger(child, state, policy);
+  };
+  fastify.setChildLoggerFactory(childLoggerFactory);
+
+  fastify.decorateRequest('zeroRetention', false);
+
+  function start(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    decision: ZrmDecision,
+    next: () => void,
+  ): void {
+    const raw = request.raw;
+    const state = stateOf(raw, policy);
+    const scope = createScope({
+      zeroRetention: decision.zeroRetention,
+      source: decision.source,
+      requestId: String(request.id),
+      policy,
+    });
+    state.scope = scope;
+    request.zeroRetention = scope.zeroRetention;
+    (reply.raw as RawResponse)[kScope] = scope;
+    reply.raw.once('close', endScopeOfResponse);
+    bindRequest(raw, scope);
+    scope.run(() => {
+      if (scope.zeroRetention) {
+        registerQuery(raw.url ?? '', policy);
+        setZeroRetentionHeaders(reply);
+        guardMultipart(request, scope);
+      }
+      state.settle(scope.zeroRetention ? 'zero-retention' : 'ordinary');
+      next();
+    });
+  }
+
+  function refuse(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    error: unknown,
+    next: (err?: Error) => void,
+  ): void {
+    // a refused request is kept as content-free as a ZRM one: nothing about it is retained
+    start(request, reply, { zeroRetention: true, source: 'request' }, () => {
+      if (isZrmError(error)) refuseRequest(reply, error);
+      else
+        next(error instanceof Error ? error : new Error('zrm: request mode could not be decided'));
+    });
+  }
+
+  fastify.addHook('onRequest', function zeroRetentionOnRequest(request, reply, next) {
+    let decision: ZrmDecision | Promise<ZrmDecision>;
+    try {
+      decision = decide(request, policy);
+    } catch (error) {
+      refuse(request, reply, error, next);
+      return;
+    }
+    if (decision instanceof Promise) {
+      decision.then(
+        (settled) => start(request, reply, settled, next),
+        (error: unknown) => refuse(request, reply, error, next),
+      );
+    } else {
+      start(request, reply, decision, next);
+    }
+  });
+
+  fastify.addHook('preParsing', function zeroRetentionPreParsing(request, _reply, payload, next) {
+    const scope = scopeOf(request.raw);
+    if (scope === undefined || currentScope() === scope) next(null, payload);
+    else scope.run(() => next(null, payload));
+  });
+
+  // The body phase runs in stream callbacks: the scope is entered again before validation and the handler.
+  fastify.addHook('preValidation', function zeroRetentionPreValidation(request, reply, next) {
+    const scope = scopeOf(request.raw);
+    if (scope === undefined) return next();
+    if (!scope.zeroRetention) return reenter(request, reply, next);
+    scope.run(() => {
+      const stateful = statefulInBody(request.body, policy);
+      if (stateful !== undefined) return refuseUnavailable(reply, stateful);
+      registerBody(request.body, policy);
+      next();
+    });
+  });
+
+  fastify.addHook('preHandler', reenter);
+
+  fastify.addHook('onSend', function zeroRetentionOnSend(request, reply, payload, next) {
+    const scope = scopeOf(request.raw);
+    if (scope === undefined) return next(null, payload);
+    // a handler may have set its own caching headers: a ZRM response is never cacheable
+    if (scope.zeroRetention) setZeroRetentionHeaders(reply);
+    if (currentScope() === scope) next(null, payload);
+    else scope.run(() => next(null, payload));
+  });
+
+  fastify.addHook('onReady', function zeroRetentionOnReady(this: FastifyInstance, next) {
+    useForNotFound(this, childLoggerFactory);
+    const wss = (this as FastifyInstance & { websocketServer?: EventEmitter }).websocketServer;
+    wss?.on('connection', bindWebSocket);
+    next();
+  });
+
+  done();
+};
+
+function reenter(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  next: HookHandlerDoneFunction,
+): void {
+  const scope = scopeOf(request.raw);
+  if (scope === undefined || currentScope() === scope) next();
+  else scope.run(() => next());
+}
+
+/**
+ * The Fastify plugin: `await app.register(zeroRetention, options)`, before the
+ * routes it covers. Options are a policy or its options (`force`,
+ * `entitled`, `principal`, `trustPropagated`, `statefulParams`, …).
+ */
+export const zeroRetention = fp(zeroRetentionPlugin, { name: '@zrm/fastify', fastify: '5.x' });
