@@ -1,6 +1,10 @@
-import { parseEnableLogging, queryValues, type Policy } from '@zrm/core';
+import {
+  hasPropagatedZeroRetention,
+  parseEnableLogging,
+  queryValues,
+  type Policy,
+} from '@zrm/core';
 import type { IncomingMessage } from 'node:http';
-import { hasPropagatedZrm } from './baggage.js';
 import type { RequestLogMode } from './types.js';
 
 /**
@@ -18,7 +22,7 @@ export function earlyMode(raw: IncomingMessage, policy: Policy): RequestLogMode 
   }
   if (logging === false) return 'zero-retention';
   if (policy.force !== undefined) return 'undecided';
-  if (policy.trustPropagated !== undefined && hasPropagatedZrm(raw.headers.baggage))
+  if (policy.trustPropagated !== undefined && hasPropagatedZeroRetention(raw.headers.baggage))
     return 'undecided';
   return 'ordinary';
 }

@@ -1,4 +1,5 @@
 import {
+  decideRequest,
   createScope,
   currentScope,
   definePolicy,
@@ -18,7 +19,6 @@ import fp from 'fastify-plugin';
 import type { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { bindRequest } from './bind-request.js';
-import { decide } from './decide.js';
 import { guardMultipart } from './multipart.js';
 import { refuseRequest, refuseUnavailable } from './refuse.js';
 import { registerBody, registerQuery } from './register-content.js';
@@ -125,7 +125,7 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
   fastify.addHook('onRequest', function zeroRetentionOnRequest(request, reply, next) {
     let decision: ZrmDecision | Promise<ZrmDecision>;
     try {
-      decision = decide(request, policy);
+      decision = decideRequest(request, request.raw.url ?? '/', policy);
     } catch (error) {
       refuse(request, reply, error, next);
       return;
