@@ -1,6 +1,7 @@
-import { redact, scrubString } from '@zrm/core';
+import { redact } from '@zrm/core';
 import { LineMode, lineMode } from './line-mode.js';
 import type { PinoHooks, PinoOptionsLike, ZeroRetentionLogOptions } from './types.js';
+import { scrubLine } from './line-scrub.js';
 import { zrmLog, type LogFn, type LogSettings } from './zrm-log.js';
 
 const composed = Symbol.for('@zrm/pino.composed');
@@ -68,7 +69,7 @@ function composeStreamWrite(user: StreamWriteHook | undefined): StreamWriteHook 
   return function streamWrite(line) {
     const out = user === undefined ? line : user(line);
     // last line of defense, in the calling thread: registered content never reaches the stream
-    return lineMode() === LineMode.Pass || typeof out !== 'string' ? out : scrubString(out);
+    return lineMode() === LineMode.Pass || typeof out !== 'string' ? out : scrubLine(out);
   };
 }
 

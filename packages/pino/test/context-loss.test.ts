@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { createScope, markSensitive } from '@zrm/core';
+import { createScope, definePolicy, markSensitive } from '@zrm/core';
+import { pino as pinoLogger } from 'pino';
 import { withZeroRetention } from '@zrm/pino';
 import { describe, expect, it } from 'vitest';
 import { PINOS, canary, capture } from './helpers.js';
@@ -39,5 +40,31 @@ describe.each(PINOS)('lost async context (%s)', (_name, pino) => {
     expect(lines[0]).toContain('[REDACTED]');
     // content nobody registered is not touched outside ZRM
     expect(lines[1]).toContain(`processing ${other}`);
+  });
+});
+
+describe('lost-context lines stay valid JSON', () => {
+  it('scrubs a registered value that holds JSON syntax without breaking the line', () => {
+    const lines: string[] = [];
+    const log = pinoLogger(withZeroRetention(), { write: (line: string) => lines.push(line) });
+    const secret = `{"text":"${canary('json-body')}"}`;
+    const scope = createScope({
+      zeroRetention: true,
+      policy: definePolicy({ taint: { graceMs: 0 } }),
+    });
+    scope.run(() => markSensitive(secret));
+    try {
+      // outside any scope, as a pool created at start-up would log
+      log.info({ body: secret, n: 1 }, 'raw body seen');
+      log.info(`raw ${secret} and more`);
+    } finally {
+      scope.end();
+    }
+    expect(lines).toHaveLength(2);
+    for (const line of lines) {
+      expect(line).not.toContain(secret.slice(2, 30));
+      expect(() => JSON.parse(line) as unknown).not.toThrow();
+    }
+    expect(JSON.parse(lines[0]!)).toMatchObject({ body: '[REDACTED]', n: 1, msg: 'raw body seen' });
   });
 });
