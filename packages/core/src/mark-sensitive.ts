@@ -31,7 +31,8 @@ export function registerValue(scope: ZrmScope, value: unknown): boolean {
   }
   const bytes = toBytes(value);
   if (bytes === undefined) return false;
-  for (const form of binaryForms(bytes)) scope.register(form);
+  const cap = scope.policy.taint.maxFragmentsPerBinary;
+  for (const form of binaryForms(bytes)) scope.register(form, cap);
   return true;
 }
 

@@ -10,6 +10,7 @@ export const DEFAULT_TAINT: Readonly<TaintOptions> = Object.freeze({
   minLength: 6,
   graceMs: 5_000,
   maxFragmentsPerValue: 2_048,
+  maxFragmentsPerBinary: 1_024,
 });
 
 const lower = (keys: readonly string[]): Set<string> => new Set(keys.map((k) => k.toLowerCase()));
@@ -49,14 +50,21 @@ export function definePolicy(options: PolicyOptions | Policy = {}): Policy {
       taintIn.maxFragmentsPerValue,
       DEFAULT_TAINT.maxFragmentsPerValue,
     ),
+    maxFragmentsPerBinary: positiveInteger(
+      'taint.maxFragmentsPerBinary',
+      taintIn.maxFragmentsPerBinary,
+      DEFAULT_TAINT.maxFragmentsPerBinary,
+    ),
   };
   if (taint.fragmentLength < 4)
     throw new TypeError('zrm policy: taint.fragmentLength must be at least 4');
   if (taint.minLength < 1 || taint.minLength > taint.fragmentLength) {
     throw new TypeError('zrm policy: taint.minLength must be between 1 and taint.fragmentLength');
   }
-  if (taint.maxFragmentsPerValue < 1) {
-    throw new TypeError('zrm policy: taint.maxFragmentsPerValue must be at least 1');
+  if (taint.maxFragmentsPerValue < 1 || taint.maxFragmentsPerBinary < 1) {
+    throw new TypeError(
+      'zrm policy: taint.maxFragmentsPerValue and maxFragmentsPerBinary must be at least 1',
+    );
   }
   for (const name of [
     'entitled',

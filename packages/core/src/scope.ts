@@ -62,7 +62,7 @@ export class ZrmScope {
   }
 
   /** Registers values as content of this scope (no-op outside ZRM or after release). */
-  register(value: string): void {
+  register(value: string, maxFragments?: number): void {
     if (!this.#zeroRetention) return;
     if (this.#owner === undefined) {
       if (this.#ended) return;
@@ -70,7 +70,7 @@ export class ZrmScope {
       // The owner, not the scope, is held: a scope no work refers to any more is collected and released.
       state.finalizer.register(this, this.#owner, this.#owner);
     }
-    state.taint.add(this.#owner, value);
+    state.taint.add(this.#owner, value, maxFragments);
   }
 
   /** Ends the scope: its taint is released after the policy's grace period (at the latest). */

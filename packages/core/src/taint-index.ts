@@ -2,13 +2,14 @@ import type { TaintOptions } from './types.js';
 
 /** Who registered a value: one per scope. Released once, after which it registers nothing. */
 export interface TaintOwner {
-  readonly values: Set<string>;
+  /** Each registered value with the number of fragments it was indexed with. */
+  readonly values: Map<string, number>;
   readonly options: Readonly<TaintOptions>;
   released: boolean;
 }
 
 export function createTaintOwner(options: Readonly<TaintOptions>): TaintOwner {
-  return { values: new Set(), options, released: false };
+  return { values: new Map(), options, released: false };
 }
 
 interface Fragment {
@@ -64,12 +65,12 @@ export class TaintIndex {
     return this.#fragments.size === 0;
   }
 
-  add(owner: TaintOwner, value: string): void {
+  add(owner: TaintOwner, value: string, maxFragments = owner.options.maxFragmentsPerValue): void {
     const options = owner.options;
     if (owner.released || value.length < options.minLength || owner.values.has(value)) return;
-    owner.values.add(value);
+    owner.values.set(value, maxFragments);
     this.#owners.add(owner);
-    this.#eachFragment(value, options, (hash, start, length) => {
+    this.#eachFragment(value, options.fragmentLength, maxFragments, (hash, start, length) => {
       const fragment: Fragment = { value, start, length, owner };
       const found = this.#fragments.get(hash);
       if (found === undefined) this.#fragments.set(hash, fragment);
@@ -86,8 +87,8 @@ export class TaintIndex {
     if (owner.released) return;
     const options = owner.options;
     owner.released = true;
-    for (const value of owner.values) {
-      this.#eachFragment(value, options, (hash, _start, length) => {
+    for (const [value, maxFragments] of owner.values) {
+      this.#eachFragment(value, options.fragmentLength, maxFragments, (hash, _start, length) => {
         const found = this.#fragments.get(hash);
         if (found === undefined) return;
         if (Array.isArray(found)) {
@@ -133,16 +134,22 @@ export class TaintIndex {
 
   #eachFragment(
     value: string,
-    options: Readonly<TaintOptions>,
+    k: number,
+    maxFragments: number,
     visit: (hash: number, start: number, length: number) => void,
   ): void {
-    const k = options.fragmentLength;
     if (value.length <= k) {
       visit(hashAt(value, 0, value.length) & KEY, 0, value.length);
       return;
     }
     const windows = value.length - k + 1;
-    const stride = Math.max(1, Math.ceil(windows / options.maxFragmentsPerValue));
+    const stride = Math.max(1, Math.ceil(windows / maxFragments));
+    if (stride > k) {
+      // sparse sampling of a long value: hashing each sampled window is cheaper than rolling over all
+      for (let i = 0; i < windows - 1; i += stride) visit(hashAt(value, i, k) & KEY, i, k);
+      visit(hashAt(value, windows - 1, k) & KEY, windows - 1, k);
+      return;
+    }
     const drop = power(k);
     let h = hashAt(value, 0, k);
     for (let i = 0; ; i++) {

@@ -50,6 +50,8 @@ export interface TaintOptions {
   graceMs: number;
   /** Index at most this many fragments per value; longer values are sampled with a stride. */
   maxFragmentsPerValue: number;
+  /** The same for each text form (base64, hex) of a binary value: audio is large, and leaks whole. */
+  maxFragmentsPerBinary: number;
 }
 
 /** The request-like object that policy callbacks receive (an adapter passes its own request). */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type {
-  ZrmError} from '@zrm/core';
+import type { ZrmError } from '@zrm/core';
 import {
   createScope,
   decideRequest,

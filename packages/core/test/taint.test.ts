@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
@@ -151,6 +152,21 @@ describe('taint', () => {
       const fragment = long.slice(500, 600);
       const out = scrubString(`<${fragment}>`);
       expect(out).toBe(`<${REDACTED}>`);
+    });
+  });
+
+  it('samples large binary values sparsely and still catches a long run of their base64', () => {
+    runWithScope({ zeroRetention: true, policy: quick }, () => {
+      const audio = randomBytes(1 << 20);
+      markSensitive(audio);
+      const base64 = audio.toString('base64');
+      // 1 MiB is 1.4 M base64 characters in 1,024 samples: any run longer than one stride is caught
+      const stride = Math.ceil(base64.length / 1_024);
+      const leaked = base64.slice(700_000, 700_000 + stride + 16);
+      expect(scrubString(`audio=${leaked}`)).toBe(`audio=${REDACTED}`);
+      // the documented limit: a run shorter than a stride, between two samples, is not caught
+      const short = base64.slice(stride * 100 + 500, stride * 100 + 600);
+      expect(scrubString(`audio=${short}`)).toBe(`audio=${short}`);
     });
   });
 
