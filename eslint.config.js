@@ -23,6 +23,11 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // plain Node scripts: Node's globals (console, process, …) are defined
+    files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
+    rules: { 'no-undef': 'off' },
+  },
+  {
     files: ['**/test/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

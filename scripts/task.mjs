@@ -46,15 +46,23 @@ switch (task) {
   case 'demo': {
     run(['run', 'build'], 'build (tsc -b)');
     console.log('\n▶ demo');
-    const demo = spawnSync(process.execPath, [join(root, 'examples/voice-api/dist/demo.js'), ...extra], {
-      cwd: root,
-      stdio: 'inherit',
-    });
+    const demo = spawnSync(
+      process.execPath,
+      [join(root, 'examples/voice-api/dist/demo.js'), ...extra],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
     process.exit(demo.status ?? 1);
+    break;
   }
   case 'bench':
     run(['run', 'build'], 'build (tsc -b)');
-    run(['exec', 'vitest', 'bench', '--run', '--outputJson', 'bench/results/latest.json', ...extra], 'benchmarks');
+    run(
+      ['exec', 'vitest', 'bench', '--run', '--outputJson', 'bench/results/latest.json', ...extra],
+      'benchmarks',
+    );
     run(['exec', 'node', 'bench/report.mjs'], 'report (bench/RESULTS.md)');
     break;
   default:

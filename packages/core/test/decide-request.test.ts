@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ZrmError } from '@zrm/core';
+import type { ZrmDecision, ZrmError } from '@zrm/core';
 import {
   createScope,
   decideRequest,
@@ -81,7 +81,7 @@ describe('decideRequest', () => {
 
   it('honours baggage zrm=1 only when the policy trusts the peer', () => {
     const baggage = req({ baggage: 'a=b, zrm=1;prop' });
-    expect(decideRequest(baggage, '/x', definePolicy()).zeroRetention).toBe(false);
+    expect((decideRequest(baggage, '/x', definePolicy()) as ZrmDecision).zeroRetention).toBe(false);
     expect(decideRequest(baggage, '/x', definePolicy({ trustPropagated: () => true }))).toEqual({
       zeroRetention: true,
       source: 'propagated',
@@ -95,7 +95,9 @@ describe('decideRequest', () => {
         decideRequest(req(), '/x?enable_logging=false&previous_request_ids=a', policy),
       ),
     ).toBe('zero_retention_unavailable');
-    expect(decideRequest(req(), '/x?previous_request_ids=a', policy).zeroRetention).toBe(false);
+    expect(
+      (decideRequest(req(), '/x?previous_request_ids=a', policy) as ZrmDecision).zeroRetention,
+    ).toBe(false);
   });
 });
 

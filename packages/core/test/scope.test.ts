@@ -142,7 +142,7 @@ describe('scope', () => {
 
   it('shares one store between two copies of the package', async () => {
     // the built copy and the source copy are two module instances
-    const built = (await import('../dist/index.js')) as typeof core;
+    const built = (await import('../dist/index.js')) as unknown as typeof core;
     runWithScope({ zeroRetention: true, requestId: 'shared' }, () => {
       expect(built.isZeroRetention()).toBe(true);
       expect(built.currentScope()?.requestId).toBe('shared');
