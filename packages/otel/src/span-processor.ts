@@ -9,7 +9,7 @@ import {
 import { observeZeroRetentionScopes, zeroRetentionPolicyFor } from './mark-trace.js';
 import { isPropagatedZeroRetention } from './propagated.js';
 import { reportError } from './report-error.js';
-import { cleanSpan, redactSpan } from './span-redaction.js';
+import { cleanSpan, redactSpan, scrubEndedSpan } from './span-redaction.js';
 import { traceMarks } from './trace-marks.js';
 import type { ZeroRetentionOtelOptions, ZrmReadableSpan, ZrmSpanProcessor } from './types.js';
 
@@ -80,6 +80,7 @@ export class ZeroRetentionSpanProcessor<
     } catch (error) {
       reportError(this.#options.onError, 'span-processor', 'forward-failed', error);
     }
+    if (policy !== undefined) scrubEndedSpan(span, out);
   }
 
   forceFlush(): Promise<void> {
