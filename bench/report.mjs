@@ -305,7 +305,17 @@ for (const [name, group] of groups) {
   lines.push('');
 }
 
-writeFileSync(join(here, 'RESULTS.md'), lines.join('\n'));
+// formatted as the repository's `prettier --check .` expects
+const resultsFile = join(here, 'RESULTS.md');
+let text = `${lines.join('\n')}\n`;
+try {
+  const prettier = await import('prettier');
+  const config = (await prettier.resolveConfig(resultsFile)) ?? {};
+  text = await prettier.format(text, { ...config, filepath: resultsFile });
+} catch {
+  // prettier missing: the unformatted table is still correct
+}
+writeFileSync(resultsFile, text);
 const summary = {
   date: new Date().toISOString(),
   node: process.version,

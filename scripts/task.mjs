@@ -59,11 +59,26 @@ switch (task) {
   }
   case 'bench':
     run(['run', 'build'], 'build (tsc -b)');
-    run(
-      ['exec', 'vitest', 'bench', '--run', '--outputJson', 'bench/results/latest.json', ...extra],
-      'benchmarks',
-    );
-    run(['exec', 'node', 'bench/report.mjs'], 'report (bench/RESULTS.md)');
+    {
+      // report options (--json, --quick, --no-run) go to bench/report.mjs, the rest to vitest
+      const reportFlags = extra.filter((arg) => ['--json', '--quick', '--no-run'].includes(arg));
+      const vitestArgs = extra.filter((arg) => !reportFlags.includes(arg));
+      if (!reportFlags.includes('--no-run')) {
+        run(
+          [
+            'exec',
+            'vitest',
+            'bench',
+            '--run',
+            '--outputJson',
+            'bench/results/latest.json',
+            ...vitestArgs,
+          ],
+          'benchmarks',
+        );
+      }
+      run(['exec', 'node', 'bench/report.mjs', ...reportFlags], 'report (bench/RESULTS.md)');
+    }
     break;
   default:
     console.error('usage: node scripts/task.mjs <test|demo|bench> [args]');

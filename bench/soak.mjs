@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+/* global console, process */
+// Long form of the soak (`pnpm soak`): by default 100,000 ZRM and 100,000
+// ordinary requests through the example voice API (full stack, child process).
+// Writes bench/results/soak.json (read by bench/report.mjs) and exits 1 when
+// the heap grew beyond the tolerance, taint was left registered, or a ZRM
+// canary was found in the served process's heap snapshot.
+//
+//   node bench/soak.mjs [--requests N] [--framework express|fastify] [--concurrency N] [--json]
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { runSoak } from './soak-lib.mjs';
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '200000' },
+    framework: { type: 'string', default: 'express' },
+    concurrency: { type: 'string', default: '8' },
+    phases: { type: 'string', default: '20' },
+    json: { type: 'boolean', default: false },
+  },
+});
+const requests = Number(values.requests);
+const concurrency = Number(values.concurrency);
+const phases = Number(values.phases);
+if (![requests, concurrency, phases].every((n) => Number.isInteger(n) && n > 0) || requests < 200) {
+  console.error('soak: --requests (≥ 200), --concurrency and --phases must be positive integers');
+  process.exit(2);
+}
+if (values.framework !== 'express' && values.framework !== 'fastify') {
+  console.error('soak: --framework must be express or fastify');
+  process.exit(2);
+}
+
+/** Same tolerance as the CI form (test/soak.test.ts): 2 MiB plus 2 KiB per measured request. */
+const tolerance = (measured) => 2 * 2 ** 20 + 2 * 1024 * measured;
+const log = values.json
+  ? () => {}
+  : (line) => console.log(`soak ${new Date().toISOString().slice(11, 19)} ${line}`);
+
+const result = await runSoak({
+  requests,
+  phases,
+  concurrency,
+  framework: values.framework,
+  progress: log,
+});
+const limit = tolerance(result.measuredRequests);
+const checks = {
+  allServed: (result.statuses['200'] ?? 0) === result.requests,
+  heapFlat: result.heapGrowthBytes <= limit,
+  taintReleased: result.taintAfterGrace === 0,
+  searchWorks: result.found.control,
+  noZrmCanaryRetained: !result.found.zrm,
+  noZrmCanaryLogged: result.logged.zrm === 0,
+  ordinaryLogged: result.logged.ordinary >= result.ordinaryRequests,
+};
+const summary = {
+  date: new Date().toISOString(),
+  node: process.version,
+  toleranceBytes: limit,
+  checks,
+  ...result,
+};
+const here = dirname(fileURLToPath(import.meta.url));
+mkdirSync(join(here, 'results'), { recursive: true });
+writeFileSync(join(here, 'results', 'soak.json'), `${JSON.stringify(summary, null, 2)}\n`);
+
+if (values.json) console.log(JSON.stringify(summary));
+else {
+  const mib = (b) => `${(b / 2 ** 20).toFixed(2)} MiB`;
+  log(
+    `${result.requests} requests (${result.zrmRequests} ZRM) in ${result.seconds.toFixed(0)} s, ${result.requestsPerSecond.toFixed(1)} req/s`,
+  );
+  log(
+    `heap growth ${mib(result.heapGrowthBytes)} (tolerance ${mib(limit)}), slope ${result.heapSlopeBytesPerRequest.toFixed(1)} B/request`,
+  );
+  log(
+    `taint after grace ${result.taintAfterGrace}; ZRM canary in heap: ${result.found.zrm ? 'FOUND' : 'no'}`,
+  );
+  if (result.retainedBy) log(`retained by:\n  ${result.retainedBy}`);
+  for (const [name, ok] of Object.entries(checks)) log(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
+  log('written to bench/results/soak.json');
+}
+process.exit(Object.values(checks).every(Boolean) ? 0 : 1);
