@@ -2,21 +2,28 @@ import type { TaintOptions } from './types.js';
 
 /** Who registered a value: one per scope. Released once, after which it registers nothing. */
 export interface TaintOwner {
-  /** Each registered value with the number of fragments it was indexed with. */
-  readonly values: Map<string, number>;
+  /** The values registered, so that each is indexed once. */
+  readonly values: Set<string>;
+  /** Every fragment this owner put in the index: release removes exactly these, without re-hashing. */
+  readonly fragments: Fragment[];
+  /** This owner's fragments by hash: a repeated run ("yyyy…") is indexed once per owner. */
+  readonly seen: Map<number, Fragment>;
   readonly options: Readonly<TaintOptions>;
   released: boolean;
 }
 
 export function createTaintOwner(options: Readonly<TaintOptions>): TaintOwner {
-  return { values: new Map(), options, released: false };
+  return { values: new Set(), fragments: [], seen: new Map(), options, released: false };
 }
 
 interface Fragment {
   value: string;
   start: number;
   length: number;
+  hash: number;
   owner: TaintOwner;
+  /** Position in its hash bucket, for removal in constant time. */
+  slot: number;
 }
 
 const BASE = 0x01000193;
@@ -44,7 +51,7 @@ function hashAt(text: string, start: number, length: number): number {
  * whatever the number of registered values.
  */
 export class TaintIndex {
-  readonly #fragments = new Map<number, Fragment | Fragment[]>();
+  readonly #fragments = new Map<number, Fragment[]>();
   /** Counting filter over the low bits of fragment hashes: most windows miss it and skip the Map. */
   readonly #filter = new Uint16Array(FILTER_SIZE);
   readonly #windowLengths = new Map<number, number>();
@@ -57,7 +64,7 @@ export class TaintIndex {
 
   get fragmentCount(): number {
     let n = 0;
-    for (const f of this.#fragments.values()) n += Array.isArray(f) ? f.length : 1;
+    for (const bucket of this.#fragments.values()) n += bucket.length;
     return n;
   }
 
@@ -68,15 +75,26 @@ export class TaintIndex {
   add(owner: TaintOwner, value: string, maxFragments = owner.options.maxFragmentsPerValue): void {
     const options = owner.options;
     if (owner.released || value.length < options.minLength || owner.values.has(value)) return;
-    owner.values.set(value, maxFragments);
+    owner.values.add(value);
     this.#owners.add(owner);
     this.#eachFragment(value, options.fragmentLength, maxFragments, (hash, start, length) => {
-      const fragment: Fragment = { value, start, length, owner };
-      const found = this.#fragments.get(hash);
-      if (found === undefined) this.#fragments.set(hash, fragment);
-      else if (hasSame(found, fragment)) return;
-      else if (Array.isArray(found)) found.push(fragment);
-      else this.#fragments.set(hash, [found, fragment]);
+      const twin = owner.seen.get(hash);
+      if (
+        twin !== undefined &&
+        twin.length === length &&
+        sameRun(twin.value, twin.start, value, start, length)
+      ) {
+        return;
+      }
+      let bucket = this.#fragments.get(hash);
+      if (bucket === undefined) {
+        bucket = [];
+        this.#fragments.set(hash, bucket);
+      }
+      const fragment: Fragment = { value, start, length, hash, owner, slot: bucket.length };
+      bucket.push(fragment);
+      owner.fragments.push(fragment);
+      if (twin === undefined) owner.seen.set(hash, fragment);
       const slot = hash & FILTER_MASK;
       if (this.#filter[slot] !== 0xffff) this.#filter[slot] = (this.#filter[slot] as number) + 1;
       this.#windowLengths.set(length, (this.#windowLengths.get(length) ?? 0) + 1);
@@ -85,31 +103,26 @@ export class TaintIndex {
 
   release(owner: TaintOwner): void {
     if (owner.released) return;
-    const options = owner.options;
     owner.released = true;
-    for (const [value, maxFragments] of owner.values) {
-      this.#eachFragment(value, options.fragmentLength, maxFragments, (hash, _start, length) => {
-        const found = this.#fragments.get(hash);
-        if (found === undefined) return;
-        if (Array.isArray(found)) {
-          const i = found.findIndex((f) => f.owner === owner);
-          if (i < 0) return;
-          found.splice(i, 1);
-          if (found.length === 1) this.#fragments.set(hash, found[0] as Fragment);
-          else if (found.length === 0) this.#fragments.delete(hash);
-        } else if (found.owner === owner) {
-          this.#fragments.delete(hash);
-        } else {
-          return;
-        }
-        const slot = hash & FILTER_MASK;
-        // a saturated counter stays set: it can no longer tell how many fragments it stands for
-        if (this.#filter[slot] !== 0xffff) this.#filter[slot] = (this.#filter[slot] as number) - 1;
-        const left = (this.#windowLengths.get(length) ?? 1) - 1;
-        if (left === 0) this.#windowLengths.delete(length);
-        else this.#windowLengths.set(length, left);
-      });
+    for (const fragment of owner.fragments) {
+      const bucket = this.#fragments.get(fragment.hash);
+      if (bucket === undefined) continue;
+      // swap-remove: the last fragment of the bucket takes this one's place
+      const last = bucket.pop() as Fragment;
+      if (last !== fragment) {
+        bucket[fragment.slot] = last;
+        last.slot = fragment.slot;
+      }
+      if (bucket.length === 0) this.#fragments.delete(fragment.hash);
+      const slot = fragment.hash & FILTER_MASK;
+      // a saturated counter stays set: it can no longer tell how many fragments it stands for
+      if (this.#filter[slot] !== 0xffff) this.#filter[slot] = (this.#filter[slot] as number) - 1;
+      const left = (this.#windowLengths.get(fragment.length) ?? 1) - 1;
+      if (left === 0) this.#windowLengths.delete(fragment.length);
+      else this.#windowLengths.set(fragment.length, left);
     }
+    owner.fragments.length = 0;
+    owner.seen.clear();
     owner.values.clear();
     this.#owners.delete(owner);
   }
@@ -198,10 +211,10 @@ export class TaintIndex {
     text: string,
     i: number,
     length: number,
-    found: Fragment | Fragment[],
+    found: Fragment[],
     spans: number[] | undefined,
   ): number[] | undefined {
-    const candidates = Array.isArray(found) ? found : [found];
+    const candidates = found;
     let best: [number, number] | undefined;
     for (const f of candidates) {
       if (f.length !== length || !sameRun(text, i, f.value, f.start, length)) continue;
@@ -236,17 +249,6 @@ export class TaintIndex {
     }
     return out;
   }
-}
-
-/** A repeated run of one owner ("yyyy…") is indexed once. */
-function hasSame(found: Fragment | Fragment[], f: Fragment): boolean {
-  const list = Array.isArray(found) ? found : [found];
-  return list.some(
-    (g) =>
-      g.owner === f.owner &&
-      g.length === f.length &&
-      sameRun(g.value, g.start, f.value, f.start, f.length),
-  );
 }
 
 function sameRun(a: string, ai: number, b: string, bi: number, length: number): boolean {

@@ -170,6 +170,22 @@ describe('taint', () => {
     });
   });
 
+  it('keeps the same text registered by concurrent requests until the last of them releases it', () => {
+    const text = canary();
+    const scopes = Array.from({ length: 50 }, () =>
+      createScope({ zeroRetention: true, policy: quick }),
+    );
+    for (const scope of scopes) scope.run(() => markSensitive(text));
+    scopes[0]!.end();
+    scopes[1]!.end();
+    expect(isTainted(text)).toBe(true);
+    for (const scope of scopes.slice(2, -1)) scope.end();
+    expect(scrubString(`x ${text} y`)).toBe(`x ${REDACTED} y`);
+    scopes.at(-1)!.end();
+    expect(isTainted(text)).toBe(false);
+    expect(inFlightTaintCount()).toBe(0);
+  });
+
   it('scrubs several values in one string and keeps the text between them', () => {
     runWithScope({ zeroRetention: true, policy: quick }, () => {
       const a = canary();
