@@ -40,17 +40,21 @@ export function createExpressApp(
     limits: { fileSize: 20 * 1024 * 1024 },
   });
   const ctx = (req: Request) => requestContext(services, req, req.log);
+  // one text-to-speech call for the plain and the streaming route
+  const tts = (req: Request) => {
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    return textToSpeech(services, ctx(req), {
+      voiceId: req.params.voice_id,
+      text: body.text,
+      modelId: body.model_id,
+    });
+  };
 
   app.post(
     '/v1/text-to-speech/:voice_id',
     express.json({ limit: '1mb' }),
     wrap(async (req, res) => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const result = await textToSpeech(services, ctx(req), {
-        voiceId: req.params.voice_id,
-        text: body.text,
-        modelId: body.model_id,
-      });
+      const result = await tts(req);
       res.set(speechHeaders(result)).send(result.audio);
     }),
   );
@@ -59,12 +63,7 @@ export function createExpressApp(
     '/v1/text-to-speech/:voice_id/stream',
     express.json({ limit: '1mb' }),
     wrap(async (req, res) => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      const result = await textToSpeech(services, ctx(req), {
-        voiceId: req.params.voice_id,
-        text: body.text,
-        modelId: body.model_id,
-      });
+      const result = await tts(req);
       res.set(speechHeaders(result));
       const chunk = Math.ceil(result.audio.length / 4);
       for (let at = 0; at < result.audio.length; at += chunk)

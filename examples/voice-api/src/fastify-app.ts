@@ -39,24 +39,23 @@ export async function createFastifyApp(services: Services, policy: Policy, logge
   await app.register(zeroRetention, policy);
   await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024 } });
   const ctx = (req: FastifyRequest) => requestContext(services, req, req.log as Logger);
-
-  app.post('/v1/text-to-speech/:voice_id', async (req, reply) => {
+  // one text-to-speech call for the plain and the streaming route
+  const tts = (req: FastifyRequest) => {
     const body = req.body as Body;
-    const result = await textToSpeech(services, ctx(req), {
+    return textToSpeech(services, ctx(req), {
       voiceId: (req.params as Params).voice_id,
       text: body?.text,
       modelId: body?.model_id,
     });
+  };
+
+  app.post('/v1/text-to-speech/:voice_id', async (req, reply) => {
+    const result = await tts(req);
     return reply.headers(speechHeaders(result)).send(result.audio);
   });
 
   app.post('/v1/text-to-speech/:voice_id/stream', async (req, reply) => {
-    const body = req.body as Body;
-    const result = await textToSpeech(services, ctx(req), {
-      voiceId: (req.params as Params).voice_id,
-      text: body?.text,
-      modelId: body?.model_id,
-    });
+    const result = await tts(req);
     reply.headers(speechHeaders(result));
     const chunk = Math.ceil(result.audio.length / 4);
     const parts = [];
