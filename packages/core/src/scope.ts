@@ -67,8 +67,9 @@ export class ZrmScope {
     if (this.#owner === undefined) {
       if (this.#ended) return;
       this.#owner = createTaintOwner(this.policy.taint);
-      // The owner, not the scope, is held: a scope no work refers to any more is collected and released.
-      state.finalizer.register(this, this.#owner, this.#owner);
+      // The owner, not the scope, is held: a scope no work refers to any more is collected and
+      // released. No unregister token (it costs a weak map entry): releasing twice is a no-op.
+      state.finalizer.register(this, this.#owner);
     }
     state.taint.add(this.#owner, value, maxFragments);
   }
@@ -80,11 +81,8 @@ export class ZrmScope {
     const owner = this.#owner;
     if (owner === undefined) return;
     const grace = this.policy.taint.graceMs;
-    if (grace === 0) {
-      releaseOwner(owner);
-      return;
-    }
-    setTimeout(releaseOwner, grace, owner).unref();
+    if (grace === 0) state.taint.release(owner);
+    else state.releases.add(owner, grace);
   }
 }
 
@@ -101,11 +99,6 @@ function announceZeroRetention(scope: ZrmScope): void {
       // an observer must not break the request
     }
   }
-}
-
-function releaseOwner(owner: TaintOwner): void {
-  state.finalizer.unregister(owner);
-  state.taint.release(owner);
 }
 
 /** Creates a scope that an adapter runs work in and ends explicitly. */

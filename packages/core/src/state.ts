@@ -1,5 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { definePolicy } from './policy.js';
+import { ReleaseQueue } from './release-queue.js';
 import { TaintIndex, type TaintOwner } from './taint-index.js';
 import type { Policy } from './types.js';
 import type { ZrmScope } from './scope.js';
@@ -11,6 +12,8 @@ export interface ZrmState {
   readonly taint: TaintIndex;
   /** Owners whose scope is gone: released once the scope object is garbage-collected. */
   readonly finalizer: FinalizationRegistry<TaintOwner>;
+  /** Owners of ended scopes, released when their grace period is over (one timer per period). */
+  readonly releases: ReleaseQueue<TaintOwner>;
   defaultPolicy: Policy;
 }
 
@@ -23,6 +26,7 @@ function createState(): ZrmState {
     storage: new AsyncLocalStorage<ZrmScope>(),
     taint,
     finalizer: new FinalizationRegistry((owner) => taint.release(owner)),
+    releases: new ReleaseQueue((owner) => taint.release(owner)),
     defaultPolicy: definePolicy(),
   };
 }

@@ -1,37 +1,43 @@
 import type { TaintOptions } from './types.js';
 
-/** Who registered a value: one per scope. Released once, after which it registers nothing. */
+/** Who registered values: one per scope. Released once, after which it registers nothing. */
 export interface TaintOwner {
-  /** The values registered, so that each is indexed once. */
-  readonly values: Set<string>;
-  /** Every fragment this owner put in the index: release removes exactly these, without re-hashing. */
-  readonly fragments: Fragment[];
-  /** This owner's fragments by hash: a repeated run ("yyyy…") is indexed once per owner. */
-  readonly seen: Map<number, Fragment>;
   readonly options: Readonly<TaintOptions>;
+  /** The values registered, so that each is indexed once (a Set once there are many). */
+  values: string[] | Set<string>;
+  /** Slots (in the index's value table) of this owner's values. */
+  readonly valueSlots: number[];
+  /** This owner's most recent fragment in the slab (the start of its list), or -1. */
+  lastFragment: number;
+  /** Slot in the index's owner table while it has values there, -1 otherwise. */
+  id: number;
   released: boolean;
 }
 
 export function createTaintOwner(options: Readonly<TaintOptions>): TaintOwner {
-  return { values: new Set(), fragments: [], seen: new Map(), options, released: false };
+  return { options, values: [], valueSlots: [], lastFragment: -1, id: -1, released: false };
 }
 
-interface Fragment {
-  value: string;
-  start: number;
-  length: number;
-  hash: number;
-  owner: TaintOwner;
-  /** Position in its hash bucket, for removal in constant time. */
-  slot: number;
-}
+export const REDACTED = '[REDACTED]';
 
 const BASE = 0x01000193;
-// Map keys stay small integers (no heap numbers on the hot path)
-const KEY = 0x3fffffff;
-const FILTER_SIZE = 1 << 16;
-const FILTER_MASK = FILTER_SIZE - 1;
-export const REDACTED = '[REDACTED]';
+/** Beyond this many values an owner checks repeats with a Set instead of a scan. */
+const VALUES_AS_ARRAY = 16;
+const MIN_BUCKETS = 1 << 16;
+const MIN_FRAGMENTS = 1 << 10;
+/** The k-gram hashes of the value being winnowed (reused: registration allocates nothing). */
+let scratch = new Int32Array(1024);
+
+// A fragment is a row of STRIDE int32s in the slab: no object per fragment.
+const HASH = 0;
+const START = 1;
+const LENGTH = 2; // 0 marks a free row
+const VALUE = 3;
+const NEXT = 4; // next fragment in the same bucket (free rows: next free row)
+const PREV = 5; // previous fragment in the same bucket, -1 for the first
+const OWNER_NEXT = 6; // the owner's previous fragment, -1 for its first
+const OWNER = 7;
+const STRIDE = 8;
 
 function power(length: number): number {
   let p = 1;
@@ -45,86 +51,136 @@ function hashAt(text: string, start: number, length: number): number {
   return h;
 }
 
+function sameRun(a: string, ai: number, b: string, bi: number, length: number): boolean {
+  for (let j = 0; j < length; j++) if (a.charCodeAt(ai + j) !== b.charCodeAt(bi + j)) return false;
+  return true;
+}
+
+/** Adds `value` to the owner's set of values; false when it was there already. */
+function addOwnValue(owner: TaintOwner, value: string): boolean {
+  const values = owner.values;
+  if (Array.isArray(values)) {
+    if (values.includes(value)) return false;
+    values.push(value);
+    if (values.length > VALUES_AS_ARRAY) owner.values = new Set(values);
+    return true;
+  }
+  if (values.has(value)) return false;
+  values.add(value);
+  return true;
+}
+
 /**
  * Rolling-hash index over fragments of registered values. A scan hashes every
  * window of the scanned text once, so it costs time linear in the text,
  * whatever the number of registered values.
+ *
+ * Fragments live in one growable Int32Array (a row each), chained per hash
+ * bucket and per owner, so registering and releasing a value allocates no
+ * object per fragment and leaves nothing for the garbage collector.
  */
 export class TaintIndex {
-  readonly #fragments = new Map<number, Fragment[]>();
-  /** Counting filter over the low bits of fragment hashes: most windows miss it and skip the Map. */
-  readonly #filter = new Uint16Array(FILTER_SIZE);
+  #slab = new Int32Array(MIN_FRAGMENTS * STRIDE);
+  #rows = 0; // rows ever used (high-water mark)
+  #freeRow = -1;
+  #live = 0;
+  #buckets = new Int32Array(MIN_BUCKETS).fill(-1);
+  #mask = MIN_BUCKETS - 1;
+  readonly #values: (string | undefined)[] = [];
+  readonly #valueWindow: number[] = [];
+  readonly #valueFragments: number[] = [];
+  /** Shortest common run that counts as a match: fragmentLength, or the whole of a short value. */
+  readonly #valueMinRun: number[] = [];
+  readonly #freeValues: number[] = [];
+  /** Window length → number of fragments of that length in the index (0: none left). */
   readonly #windowLengths = new Map<number, number>();
-  readonly #owners = new Set<TaintOwner>();
+  readonly #owners: (TaintOwner | undefined)[] = [];
+  readonly #freeOwners: number[] = [];
+  #ownerCount = 0;
 
   /** Owners with values still registered (in-flight ZRM scopes and their grace periods). */
   get ownerCount(): number {
-    return this.#owners.size;
+    return this.#ownerCount;
   }
 
   get fragmentCount(): number {
-    let n = 0;
-    for (const bucket of this.#fragments.values()) n += bucket.length;
-    return n;
+    return this.#live;
   }
 
   get isEmpty(): boolean {
-    return this.#fragments.size === 0;
+    return this.#live === 0;
   }
 
   add(owner: TaintOwner, value: string, maxFragments = owner.options.maxFragmentsPerValue): void {
     const options = owner.options;
-    if (owner.released || value.length < options.minLength || owner.values.has(value)) return;
-    owner.values.add(value);
-    this.#owners.add(owner);
-    this.#eachFragment(value, options.fragmentLength, maxFragments, (hash, start, length) => {
-      const twin = owner.seen.get(hash);
-      if (
-        twin !== undefined &&
-        twin.length === length &&
-        sameRun(twin.value, twin.start, value, start, length)
-      ) {
-        return;
+    if (owner.released || value.length < options.minLength || !addOwnValue(owner, value)) return;
+    if (owner.id === -1) this.#enter(owner);
+    const slot = this.#freeValues.pop() ?? this.#values.length;
+    this.#values[slot] = value;
+    owner.valueSlots.push(slot);
+    const fragmentLength = options.fragmentLength;
+    let added: number;
+    let window: number;
+    if (value.length <= fragmentLength) {
+      // a short value is matched whole
+      window = value.length;
+      added = this.#insert(owner, hashAt(value, 0, window), 0, window, slot, value);
+      this.#valueMinRun[slot] = window;
+    } else {
+      const k = Math.ceil(fragmentLength / 2);
+      const w = fragmentLength - k + 1;
+      const grams = value.length - k + 1;
+      if ((2 * grams) / (w + 1) <= maxFragments) {
+        window = k;
+        added = this.#winnow(owner, value, slot, k, w);
+      } else {
+        window = fragmentLength;
+        added = this.#sample(owner, value, slot, fragmentLength, maxFragments);
       }
-      let bucket = this.#fragments.get(hash);
-      if (bucket === undefined) {
-        bucket = [];
-        this.#fragments.set(hash, bucket);
-      }
-      const fragment: Fragment = { value, start, length, hash, owner, slot: bucket.length };
-      bucket.push(fragment);
-      owner.fragments.push(fragment);
-      if (twin === undefined) owner.seen.set(hash, fragment);
-      const slot = hash & FILTER_MASK;
-      if (this.#filter[slot] !== 0xffff) this.#filter[slot] = (this.#filter[slot] as number) + 1;
-      this.#windowLengths.set(length, (this.#windowLengths.get(length) ?? 0) + 1);
-    });
+      this.#valueMinRun[slot] = fragmentLength;
+    }
+    this.#valueWindow[slot] = window;
+    this.#valueFragments[slot] = added;
+    if (added > 0) this.#windowLengths.set(window, (this.#windowLengths.get(window) ?? 0) + added);
   }
 
   release(owner: TaintOwner): void {
     if (owner.released) return;
     owner.released = true;
-    for (const fragment of owner.fragments) {
-      const bucket = this.#fragments.get(fragment.hash);
-      if (bucket === undefined) continue;
-      // swap-remove: the last fragment of the bucket takes this one's place
-      const last = bucket.pop() as Fragment;
-      if (last !== fragment) {
-        bucket[fragment.slot] = last;
-        last.slot = fragment.slot;
-      }
-      if (bucket.length === 0) this.#fragments.delete(fragment.hash);
-      const slot = fragment.hash & FILTER_MASK;
-      // a saturated counter stays set: it can no longer tell how many fragments it stands for
-      if (this.#filter[slot] !== 0xffff) this.#filter[slot] = (this.#filter[slot] as number) - 1;
-      const left = (this.#windowLengths.get(fragment.length) ?? 1) - 1;
-      if (left === 0) this.#windowLengths.delete(fragment.length);
-      else this.#windowLengths.set(fragment.length, left);
+    const slab = this.#slab;
+    const buckets = this.#buckets;
+    for (let f = owner.lastFragment; f !== -1;) {
+      const row = f * STRIDE;
+      const next = slab[row + NEXT] as number;
+      const prev = slab[row + PREV] as number;
+      if (prev === -1) buckets[(slab[row + HASH] as number) & this.#mask] = next;
+      else slab[prev * STRIDE + NEXT] = next;
+      if (next !== -1) slab[next * STRIDE + PREV] = prev;
+      const ownerNext = slab[row + OWNER_NEXT] as number;
+      slab[row + LENGTH] = 0;
+      slab[row + NEXT] = this.#freeRow;
+      this.#freeRow = f;
+      this.#live--;
+      f = ownerNext;
     }
-    owner.fragments.length = 0;
-    owner.seen.clear();
-    owner.values.clear();
-    this.#owners.delete(owner);
+    owner.lastFragment = -1;
+    for (const slot of owner.valueSlots) {
+      this.#values[slot] = undefined;
+      const window = this.#valueWindow[slot] as number;
+      // a length whose count drops to 0 stays in the map: deleting and re-adding the last entry re-hashes it
+      const left = (this.#windowLengths.get(window) ?? 0) - (this.#valueFragments[slot] as number);
+      this.#windowLengths.set(window, Math.max(0, left));
+      this.#freeValues.push(slot);
+    }
+    owner.valueSlots.length = 0;
+    owner.values = [];
+    if (owner.id !== -1) {
+      this.#owners[owner.id] = undefined;
+      this.#freeOwners.push(owner.id);
+      owner.id = -1;
+      this.#ownerCount--;
+    }
+    if (this.#ownerCount === 0 && this.#rows > MIN_FRAGMENTS) this.#reset();
   }
 
   /** Does `text` contain a registered value or a long-enough fragment of one? */
@@ -145,56 +201,185 @@ export class TaintIndex {
     return out + text.slice(at);
   }
 
-  #eachFragment(
-    value: string,
-    k: number,
-    maxFragments: number,
-    visit: (hash: number, start: number, length: number) => void,
-  ): void {
-    if (value.length <= k) {
-      visit(hashAt(value, 0, value.length) & KEY, 0, value.length);
-      return;
-    }
-    const windows = value.length - k + 1;
-    const stride = Math.max(1, Math.ceil(windows / maxFragments));
-    if (stride > k) {
-      // sparse sampling of a long value: hashing each sampled window is cheaper than rolling over all
-      for (let i = 0; i < windows - 1; i += stride) visit(hashAt(value, i, k) & KEY, i, k);
-      visit(hashAt(value, windows - 1, k) & KEY, windows - 1, k);
-      return;
-    }
+  /**
+   * Winnowing (Schleimer, Wilkerson, Aiken 2003): of every `w` consecutive
+   * `k`-grams, the one with the smallest hash is indexed. Any run of
+   * `w + k - 1` (= fragmentLength) characters of the value contains a whole
+   * window, and so an indexed k-gram, while only about 2/(w+1) of the k-grams
+   * are indexed. A scan looks up every k-gram of the text and keeps a hit only
+   * once it extends to fragmentLength characters.
+   */
+  #winnow(owner: TaintOwner, value: string, slot: number, k: number, w: number): number {
+    const grams = value.length - k + 1;
+    if (scratch.length < grams) scratch = new Int32Array(Math.max(grams, scratch.length * 2));
+    const hashes = scratch;
     const drop = power(k);
     let h = hashAt(value, 0, k);
+    let added = 0;
+    let min = -1;
+    let indexed = -1;
     for (let i = 0; ; i++) {
-      if (i % stride === 0 || i === windows - 1) visit(h & KEY, i, k);
-      if (i === windows - 1) break;
+      hashes[i] = h;
+      if (i >= w - 1) {
+        const low = i - w + 1;
+        if (min < low) {
+          // the window's minimum left it: find the new one (rightmost of equals)
+          min = low;
+          for (let j = low + 1; j <= i; j++)
+            if ((hashes[j] as number) <= (hashes[min] as number)) min = j;
+        } else if (h <= (hashes[min] as number)) {
+          min = i;
+        }
+        if (min !== indexed) {
+          added += this.#insert(owner, hashes[min] as number, min, k, slot, value);
+          indexed = min;
+        }
+      }
+      if (i === grams - 1) break;
       h = (Math.imul(h - Math.imul(value.charCodeAt(i), drop), BASE) + value.charCodeAt(i + k)) | 0;
     }
+    return added;
+  }
+
+  /** A value too long to winnow within `maxFragments`: windows of fragmentLength at a fixed stride. */
+  #sample(owner: TaintOwner, value: string, slot: number, k: number, maxFragments: number): number {
+    const windows = value.length - k + 1;
+    const stride = Math.max(1, Math.ceil(windows / maxFragments));
+    let added = 0;
+    for (let i = 0; i < windows - 1; i += stride)
+      added += this.#insert(owner, hashAt(value, i, k), i, k, slot, value);
+    return added + this.#insert(owner, hashAt(value, windows - 1, k), windows - 1, k, slot, value);
+  }
+
+  #enter(owner: TaintOwner): void {
+    const id = this.#freeOwners.pop() ?? this.#owners.length;
+    this.#owners[id] = owner;
+    owner.id = id;
+    this.#ownerCount++;
+  }
+
+  /** After the last owner left: give back the memory a burst of registrations grew. */
+  #reset(): void {
+    if (this.#slab.length > MIN_FRAGMENTS * STRIDE)
+      this.#slab = new Int32Array(MIN_FRAGMENTS * STRIDE);
+    // every fragment was unlinked, so every bucket is empty already: only a grown table is replaced
+    if (this.#buckets.length > MIN_BUCKETS) {
+      this.#buckets = new Int32Array(MIN_BUCKETS).fill(-1);
+      this.#mask = MIN_BUCKETS - 1;
+    }
+    this.#rows = 0;
+    this.#freeRow = -1;
+    this.#live = 0;
+    this.#values.length = 0;
+    this.#valueWindow.length = 0;
+    this.#valueFragments.length = 0;
+    this.#valueMinRun.length = 0;
+    this.#freeValues.length = 0;
+    this.#owners.length = 0;
+    this.#freeOwners.length = 0;
+    this.#windowLengths.clear();
+  }
+
+  /** Puts one fragment in the index; returns 0 when the owner indexed the same run just before. */
+  #insert(
+    owner: TaintOwner,
+    hash: number,
+    start: number,
+    length: number,
+    slot: number,
+    value: string,
+  ): number {
+    let slab = this.#slab;
+    const bucket = hash & this.#mask;
+    // a repeated run ("yyyy…") is indexed once per owner: the owner's own latest fragments head the chain
+    for (let f = this.#buckets[bucket] as number; f !== -1;) {
+      const row = f * STRIDE;
+      if (slab[row + OWNER] !== owner.id) break;
+      if (
+        slab[row + HASH] === hash &&
+        slab[row + LENGTH] === length &&
+        sameRun(
+          this.#values[slab[row + VALUE] as number] as string,
+          slab[row + START] as number,
+          value,
+          start,
+          length,
+        )
+      ) {
+        return 0;
+      }
+      f = slab[row + NEXT] as number;
+    }
+    let f = this.#freeRow;
+    if (f !== -1) {
+      this.#freeRow = slab[f * STRIDE + NEXT] as number;
+    } else {
+      f = this.#rows++;
+      if (f * STRIDE >= slab.length) {
+        const grown = new Int32Array(slab.length * 2);
+        grown.set(slab);
+        this.#slab = slab = grown;
+      }
+    }
+    const row = f * STRIDE;
+    const head = this.#buckets[bucket] as number;
+    slab[row + HASH] = hash;
+    slab[row + START] = start;
+    slab[row + LENGTH] = length;
+    slab[row + VALUE] = slot;
+    slab[row + NEXT] = head;
+    slab[row + PREV] = -1;
+    slab[row + OWNER_NEXT] = owner.lastFragment;
+    slab[row + OWNER] = owner.id;
+    if (head !== -1) slab[head * STRIDE + PREV] = f;
+    this.#buckets[bucket] = f;
+    owner.lastFragment = f;
+    if (++this.#live > this.#buckets.length * 2) this.#grow();
+    return 1;
+  }
+
+  /** More buckets once chains grow long: every live fragment is re-chained. */
+  #grow(): void {
+    const size = this.#buckets.length * 2;
+    const buckets = new Int32Array(size).fill(-1);
+    const mask = size - 1;
+    const slab = this.#slab;
+    // rows are walked from the last, so each chain keeps newer fragments first
+    for (let f = this.#rows - 1; f >= 0; f--) {
+      const row = f * STRIDE;
+      if (slab[row + LENGTH] === 0) continue;
+      const bucket = (slab[row + HASH] as number) & mask;
+      const head = buckets[bucket] as number;
+      slab[row + NEXT] = head;
+      slab[row + PREV] = -1;
+      if (head !== -1) slab[head * STRIDE + PREV] = f;
+      buckets[bucket] = f;
+    }
+    this.#buckets = buckets;
+    this.#mask = mask;
   }
 
   /** Sorted, merged [start, end) pairs of tainted spans, or undefined when clean. */
   #find(text: string, firstOnly: boolean): number[] | undefined {
-    if (this.#fragments.size === 0) return undefined;
+    if (this.#live === 0) return undefined;
     let spans: number[] | undefined;
     let passes = 0;
-    const filter = this.#filter;
-    for (const length of this.#windowLengths.keys()) {
-      if (text.length < length) continue;
+    const buckets = this.#buckets;
+    const mask = this.#mask;
+    for (const [length, count] of this.#windowLengths) {
+      if (count === 0 || text.length < length) continue;
       passes++;
       const drop = power(length);
       let coveredEnd = -1;
       let h = hashAt(text, 0, length);
       const last = text.length - length;
       for (let i = 0; ; i++) {
-        if (i + length > coveredEnd && filter[h & FILTER_MASK] !== 0) {
-          const found = this.#fragments.get(h & KEY);
-          if (found !== undefined) {
-            const end = this.#match(text, i, length, found, spans);
-            if (end !== undefined) {
-              if (firstOnly) return [];
-              spans = end;
-              coveredEnd = end[end.length - 1] as number;
-            }
+        if (i + length > coveredEnd && buckets[h & mask] !== -1) {
+          const end = this.#match(text, i, length, h, spans);
+          if (end !== undefined) {
+            if (firstOnly) return [];
+            spans = end;
+            coveredEnd = end[end.length - 1] as number;
           }
         }
         if (i === last) break;
@@ -211,49 +396,49 @@ export class TaintIndex {
     text: string,
     i: number,
     length: number,
-    found: Fragment[],
+    hash: number,
     spans: number[] | undefined,
   ): number[] | undefined {
-    const candidates = found;
-    let best: [number, number] | undefined;
-    for (const f of candidates) {
-      if (f.length !== length || !sameRun(text, i, f.value, f.start, length)) continue;
+    const slab = this.#slab;
+    let bestStart = -1;
+    let bestEnd = -1;
+    for (let f = this.#buckets[hash & this.#mask] as number; f !== -1;) {
+      const row = f * STRIDE;
+      f = slab[row + NEXT] as number;
+      if (slab[row + HASH] !== hash || slab[row + LENGTH] !== length) continue;
+      const slot = slab[row + VALUE] as number;
+      const value = this.#values[slot] as string;
+      const start = slab[row + START] as number;
+      if (!sameRun(text, i, value, start, length)) continue;
       let s = i;
-      let p = f.start;
-      while (s > 0 && p > 0 && text.charCodeAt(s - 1) === f.value.charCodeAt(p - 1)) {
+      let p = start;
+      while (s > 0 && p > 0 && text.charCodeAt(s - 1) === value.charCodeAt(p - 1)) {
         s--;
         p--;
       }
       let e = i + length;
-      let q = f.start + length;
-      while (
-        e < text.length &&
-        q < f.value.length &&
-        text.charCodeAt(e) === f.value.charCodeAt(q)
-      ) {
+      let q = start + length;
+      while (e < text.length && q < value.length && text.charCodeAt(e) === value.charCodeAt(q)) {
         e++;
         q++;
       }
-      if (best === undefined) best = [s, e];
-      else best = [Math.min(best[0], s), Math.max(best[1], e)];
+      // a winnowed k-gram is shorter than fragmentLength: a shorter common run is ordinary text
+      if (e - s < (this.#valueMinRun[slot] as number)) continue;
+      if (bestStart === -1 || s < bestStart) bestStart = s;
+      if (e > bestEnd) bestEnd = e;
     }
-    if (best === undefined) return undefined;
+    if (bestStart === -1) return undefined;
     const out = spans ?? [];
     const lastEnd = out.length > 0 ? (out[out.length - 1] as number) : -1;
-    if (lastEnd >= best[0] && out.length > 0) {
+    if (lastEnd >= bestStart && out.length > 0) {
       // overlaps the previous span: grow it
-      out[out.length - 2] = Math.min(out[out.length - 2] as number, best[0]);
-      out[out.length - 1] = Math.max(lastEnd, best[1]);
+      out[out.length - 2] = Math.min(out[out.length - 2] as number, bestStart);
+      out[out.length - 1] = Math.max(lastEnd, bestEnd);
     } else {
-      out.push(best[0], best[1]);
+      out.push(bestStart, bestEnd);
     }
     return out;
   }
-}
-
-function sameRun(a: string, ai: number, b: string, bi: number, length: number): boolean {
-  for (let j = 0; j < length; j++) if (a.charCodeAt(ai + j) !== b.charCodeAt(bi + j)) return false;
-  return true;
 }
 
 function merge(spans: number[]): number[] {
