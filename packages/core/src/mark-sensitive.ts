@@ -7,11 +7,11 @@ function binaryForms(bytes: Uint8Array): string[] {
   const forms = [buffer.toString('hex')];
   // base64 of a slice depends on where the slice starts: register all three alignments
   for (let offset = 0; offset < 3 && offset < buffer.length; offset++) {
-    const base64 = buffer.subarray(offset).toString('base64');
-    forms.push(
-      base64.replace(/=+$/, ''),
-      base64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, ''),
-    );
+    const slice = buffer.subarray(offset);
+    const base64 = slice.toString('base64');
+    const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+    // Node's base64url has no padding, as a URL or JWT carries it
+    forms.push(base64.slice(0, base64.length - padding), slice.toString('base64url'));
   }
   return forms;
 }
