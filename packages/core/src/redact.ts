@@ -1,9 +1,12 @@
 import { emitRedaction } from './events.js';
 import { scrubUrlWith } from './scrub.js';
-import { isSensitiveKey } from './sensitive-keys.js';
+import { KeyKind, classifyKey, keyKinds } from './sensitive-keys.js';
 import { state } from './state.js';
 import { REDACTED } from './taint-index.js';
 import type { Policy, RedactOptions } from './types.js';
+
+// Read once, not per key: a bundler or test runner may turn each use of an imported binding into a property read.
+const { Sensitive, NotAllowed, Url, Stack } = KeyKind;
 
 export const UNREADABLE = '[unreadable]';
 export const CIRCULAR = '[Circular]';
@@ -28,7 +31,12 @@ export function binaryPlaceholder(bytes: number): string {
 interface Walk {
   readonly zrm: boolean;
   readonly policy: Policy;
-  readonly ancestors: Set<object>;
+  /** The policy's key cache (see `keyKinds`), looked up once per walk. */
+  readonly keys: Map<string, KeyKind>;
+  /** Registered content, looked up once per walk. */
+  readonly taint: typeof state.taint;
+  /** Objects on the path from the root (at most `maxDepth`): a short array beats a Set here. */
+  readonly ancestors: object[];
   redacted: number;
   /** Inside fields of an error: every string is treated as content. */
   opaque: number;
@@ -48,7 +56,7 @@ function isError(value: object): value is Error {
 }
 
 function scrub(walk: Walk, text: string): string {
-  const out = state.taint.scrub(text);
+  const out = walk.taint.scrub(text);
   if (out !== text) walk.redacted++;
   return out;
 }
@@ -73,28 +81,35 @@ function safeByteLength(value: object): number | undefined {
 /** The value under `key`, redacted; `key` is undefined for the root and array items. */
 function child(walk: Walk, key: string | undefined, value: unknown, depth: number): unknown {
   if (walk.zrm && key !== undefined) {
-    const allow = walk.policy.strictAllowKeys;
-    if (allow !== undefined) {
-      if (!allow.has(key.toLowerCase()) && (typeof value !== 'object' || value === null)) {
-        return value === undefined || typeof value === 'function'
-          ? value
-          : placeholder(walk, value);
-      }
-    } else if (isSensitiveKey(key, walk.policy)) {
-      return value === undefined || value === null ? value : placeholder(walk, value);
-    }
-    if (typeof value === 'string' && walk.policy.urlKeys.has(key.toLowerCase())) {
-      const out = scrubUrlWith(value, true, walk.policy);
-      if (out !== value) walk.redacted++;
-      return out;
-    }
-    // a serialized error's stack repeats its message in the first line: keep the frames only
-    if (key === 'stack' && typeof value === 'string') {
-      walk.redacted++;
-      return framesOnly(
-        value,
-        /^([A-Za-z_$][\w$]*(?:Error|Exception))(?::|\n|$)/.exec(value)?.[1] ?? 'Error',
-      );
+    switch (walk.keys.get(key) ?? classifyKey(walk.keys, key, walk.policy)) {
+      case Sensitive:
+        return value === undefined || value === null ? value : placeholder(walk, value);
+      case NotAllowed:
+        if (typeof value !== 'object' || value === null) {
+          return value === undefined || typeof value === 'function'
+            ? value
+            : placeholder(walk, value);
+        }
+        break;
+      case Url:
+        if (typeof value === 'string') {
+          const out = scrubUrlWith(value, true, walk.policy);
+          if (out !== value) walk.redacted++;
+          return out;
+        }
+        break;
+      case Stack:
+        // a serialized error's stack repeats its message in the first line: keep the frames only
+        if (typeof value === 'string') {
+          walk.redacted++;
+          return framesOnly(
+            value,
+            /^([A-Za-z_$][\w$]*(?:Error|Exception))(?::|\n|$)/.exec(value)?.[1] ?? 'Error',
+          );
+        }
+        break;
+      default:
+        break;
     }
   }
   return node(walk, value, depth);
@@ -115,13 +130,13 @@ function node(walk: Walk, value: unknown, depth: number): unknown {
 }
 
 function object(walk: Walk, value: object, depth: number): unknown {
-  if (walk.ancestors.has(value)) return CIRCULAR;
+  if (walk.ancestors.includes(value)) return CIRCULAR;
   if (depth >= walk.policy.maxDepth) {
     if (!walk.zrm) return value;
     walk.redacted++;
     return DEPTH_LIMIT;
   }
-  walk.ancestors.add(value);
+  walk.ancestors.push(value);
   try {
     return objectInner(walk, value, depth);
   } catch {
@@ -129,7 +144,7 @@ function object(walk: Walk, value: object, depth: number): unknown {
     walk.redacted++;
     return UNREADABLE;
   } finally {
-    walk.ancestors.delete(value);
+    walk.ancestors.pop();
   }
 }
 
@@ -174,13 +189,12 @@ function read(walk: Walk, value: object, key: string): unknown {
 
 /** Own enumerable string keys. In ZRM always a fresh plain object; elsewhere copied only on change. */
 function record(walk: Walk, value: object, depth: number): unknown {
+  if (walk.zrm) return copy(walk, value, depth);
   const keys = Object.keys(value);
-  const width = walk.policy.maxWidth;
-  const limit = walk.zrm ? Math.min(keys.length, width) : keys.length;
-  let out: Record<string, unknown> | undefined = walk.zrm ? {} : undefined;
+  let out: Record<string, unknown> | undefined;
   // values already read, so a copy made late never reads a getter twice
   const seen: unknown[] = [];
-  for (let i = 0; i < limit; i++) {
+  for (let i = 0; i < keys.length; i++) {
     const key = keys[i] as string;
     const before = read(walk, value, key);
     const after = child(walk, key, before, depth + 1);
@@ -191,9 +205,26 @@ function record(walk: Walk, value: object, depth: number): unknown {
     if (out !== undefined) out[key] = after;
     else seen.push(before);
   }
-  if (out !== undefined && keys.length > limit)
-    out['[truncated]'] = `${keys.length - limit} more keys`;
   return out ?? value;
+}
+
+/** In ZRM: a fresh plain object of at most `maxWidth` keys. */
+function copy(walk: Walk, value: object, depth: number): unknown {
+  const width = walk.policy.maxWidth;
+  const out: Record<string, unknown> = {};
+  let n = 0;
+  // for-in (own keys only, in Object.keys order) lets V8 read each value through its layout cache
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    if (n++ === width) return truncated(out, Object.keys(value).length - width);
+    out[key] = child(walk, key, read(walk, value, key), depth + 1);
+  }
+  return out;
+}
+
+function truncated(out: Record<string, unknown>, more: number): Record<string, unknown> {
+  out['[truncated]'] = `${more} more keys`;
+  return out;
 }
 
 function array(walk: Walk, value: readonly unknown[], depth: number): unknown {
@@ -316,7 +347,15 @@ export function redact(value: unknown, options?: RedactOptions): unknown {
   const zrm = options?.zeroRetention ?? scope?.zeroRetention;
   if (zrm === false || (zrm === undefined && state.taint.isEmpty)) return value;
   const policy = options?.policy ?? scope?.policy ?? state.defaultPolicy;
-  const walk: Walk = { zrm: zrm === true, policy, ancestors: new Set(), redacted: 0, opaque: 0 };
+  const walk: Walk = {
+    zrm: zrm === true,
+    policy,
+    keys: keyKinds(policy),
+    taint: state.taint,
+    ancestors: [],
+    redacted: 0,
+    opaque: 0,
+  };
   let out: unknown;
   try {
     out = node(walk, value, 0);
@@ -326,7 +365,14 @@ export function redact(value: unknown, options?: RedactOptions): unknown {
   }
   if (walk.redacted > 0) {
     if (scope !== undefined) scope.counters.redactedFields += walk.redacted;
-    emitRedaction(policy, { kind: 'redacted', count: walk.redacted, requestId: scope?.requestId });
+    // the event object is built only for a policy that listens
+    if (policy.onRedaction !== undefined) {
+      emitRedaction(policy, {
+        kind: 'redacted',
+        count: walk.redacted,
+        requestId: scope?.requestId,
+      });
+    }
   }
   return out;
 }

@@ -1,3 +1,6 @@
+import { currentScope, type ZrmScope } from '@zrm/core';
+import type { PinoHooks } from './types.js';
+
 /**
  * How the line being written right now is treated, decided once per log call in
  * the calling thread and read by the mixin and stream-write hooks of the same
@@ -12,7 +15,14 @@ export enum LineMode {
   ZeroRetention = 2,
 }
 
+type LogMethodHook = NonNullable<PinoHooks['logMethod']>;
+type StreamWriteHook = NonNullable<PinoHooks['streamWrite']>;
+type LogMethod = Parameters<LogMethodHook>[1];
+
 let current: LineMode = LineMode.Pass;
+
+// Read once: bundlers and test runners may turn each use of an imported binding into a property read.
+const scopeNow = currentScope;
 
 export function lineMode(): LineMode {
   return current;
@@ -23,4 +33,52 @@ export function enterLineMode(mode: LineMode): LineMode {
   const previous = current;
   current = mode;
   return previous;
+}
+
+/*
+ * The two hooks below run on every line of every logger; they live next to the
+ * mode so that an ordinary line costs one scope read and one local comparison.
+ */
+
+/**
+ * pino's `hooks.logMethod`: a call in an ordinary scope goes straight to pino's
+ * method (even inside another line being written: every hook of that call is
+ * scope-aware, so an ordinary line stays untouched); every other call to `decide`.
+ */
+export function passOrDecide(
+  decide: (logger: object, args: unknown[], method: LogMethod, scope: ZrmScope | undefined) => void,
+  onThrow: (scope: ZrmScope) => void,
+): LogMethodHook {
+  return function logMethod(this: object, args, method) {
+    const scope = scopeNow();
+    if (scope === undefined || scope.zeroRetention) {
+      decide(this, args, method, scope);
+      return;
+    }
+    try {
+      method.apply(this, args);
+    } catch {
+      // a logging call never throws into the caller
+      onThrow(scope);
+    }
+  };
+}
+
+/**
+ * pino's `hooks.streamWrite`, the last line of defense in the calling thread:
+ * a line that is not passed as is goes through `scrub` (after the user's hook).
+ */
+export function scrubUnlessPass(
+  user: StreamWriteHook | undefined,
+  scrub: (line: string) => string,
+): StreamWriteHook {
+  if (user === undefined) {
+    return function streamWrite(line) {
+      return current === LineMode.Pass ? line : scrub(line);
+    };
+  }
+  return function streamWrite(line) {
+    const out = user(line);
+    return current === LineMode.Pass || typeof out !== 'string' ? out : scrub(out);
+  };
 }

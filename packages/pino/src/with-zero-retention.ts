@@ -1,13 +1,12 @@
-import { redact } from '@zrm/core';
-import { LineMode, lineMode } from './line-mode.js';
+import { currentScope, redact } from '@zrm/core';
+import { LineMode, lineMode, passOrDecide, scrubUnlessPass } from './line-mode.js';
 import type { PinoHooks, PinoOptionsLike, ZeroRetentionLogOptions } from './types.js';
 import { scrubLine } from './line-scrub.js';
-import { zrmLog, type LogFn, type LogSettings } from './zrm-log.js';
+import { dropRecord, zrmLog, type LogFn, type LogSettings } from './zrm-log.js';
 
 const composed = Symbol.for('@zrm/pino.composed');
 
 type LogMethodHook = NonNullable<PinoHooks['logMethod']>;
-type StreamWriteHook = NonNullable<PinoHooks['streamWrite']>;
 type Mixin = NonNullable<PinoOptionsLike['mixin']>;
 
 function optionalFunction<F>(value: unknown, name: string): F | undefined {
@@ -43,9 +42,10 @@ function settingsFrom(options: ZeroRetentionLogOptions | undefined): LogSettings
 
 function composeLogMethod(user: LogMethodHook | undefined, settings: LogSettings): LogMethodHook {
   if (user === undefined) {
-    return function logMethod(this: object, args, method) {
-      zrmLog(this, args, method, settings);
-    };
+    return passOrDecide(
+      (logger, args, method, scope) => zrmLog(logger, args, method, settings, scope),
+      dropRecord,
+    );
   }
   // one wrapper per pino level method, so a user hook costs no allocation per call
   const wrappers = new WeakMap<LogFn, LogFn>();
@@ -53,7 +53,7 @@ function composeLogMethod(user: LogMethodHook | undefined, settings: LogSettings
     let wrapped = wrappers.get(method);
     if (wrapped === undefined) {
       wrapped = function zrmMethod(this: object, ...inner: unknown[]) {
-        zrmLog(this, inner, method, settings);
+        zrmLog(this, inner, method, settings, currentScope());
       };
       wrappers.set(method, wrapped);
     }
@@ -62,14 +62,6 @@ function composeLogMethod(user: LogMethodHook | undefined, settings: LogSettings
     } catch {
       // the user's hook threw: a logging call never throws into the caller
     }
-  };
-}
-
-function composeStreamWrite(user: StreamWriteHook | undefined): StreamWriteHook {
-  return function streamWrite(line) {
-    const out = user === undefined ? line : user(line);
-    // last line of defense, in the calling thread: registered content never reaches the stream
-    return lineMode() === LineMode.Pass || typeof out !== 'string' ? out : scrubLine(out);
   };
 }
 
@@ -105,14 +97,17 @@ export function withZeroRetention<O extends object = PinoOptionsLike>(
   const settings = settingsFrom(zrmOptions);
   if ((userHooks as Record<symbol, unknown>)[composed] === true) return options as O;
   const logMethod = optionalFunction<LogMethodHook>(userHooks.logMethod, 'hooks.logMethod');
-  const streamWrite = optionalFunction<StreamWriteHook>(userHooks.streamWrite, 'hooks.streamWrite');
+  const streamWrite = optionalFunction<NonNullable<PinoHooks['streamWrite']>>(
+    userHooks.streamWrite,
+    'hooks.streamWrite',
+  );
   const mixin = optionalFunction<Mixin>(input.mixin, 'mixin');
   const out: PinoOptionsLike = {
     ...input,
     hooks: {
       ...userHooks,
       logMethod: composeLogMethod(logMethod, settings),
-      streamWrite: composeStreamWrite(streamWrite),
+      streamWrite: scrubUnlessPass(streamWrite, scrubLine),
       [composed]: true,
     } as PinoHooks,
   };

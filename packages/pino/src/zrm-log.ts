@@ -1,10 +1,4 @@
-import {
-  currentScope,
-  emitRedaction,
-  inFlightTaintCount,
-  scrubString,
-  type ZrmScope,
-} from '@zrm/core';
+import { emitRedaction, inFlightTaintCount, scrubString, type ZrmScope } from '@zrm/core';
 import { safeChindings } from './bindings.js';
 import { LineMode, enterLineMode } from './line-mode.js';
 import { pinoSymbols, serializersSymbol } from './pino-symbols.js';
@@ -20,10 +14,17 @@ export interface LogSettings {
 }
 type Slots = Record<symbol, unknown>;
 
+// Read once, not per line: a bundler or test runner may turn each use of an imported binding
+// into a property read (vitest does, for the benchmarks).
+const hot = { pinoSymbols, zrmArgs, safeChindings, enterLineMode };
+const SERIALIZERS = serializersSymbol;
+const ZERO_RETENTION = LineMode.ZeroRetention;
+
 // While pino renders a ZRM line its serializers already ran (on raw values, inside zrmArgs).
 const NO_SERIALIZERS: Serializers = Object.freeze(Object.create(null) as Serializers);
 
-function drop(scope: ZrmScope | undefined): void {
+/** Counts (and reports) a line that was not written. */
+export function dropRecord(scope: ZrmScope | undefined): void {
   if (scope === undefined) return;
   scope.counters.droppedRecords++;
   emitRedaction(scope.policy, {
@@ -47,40 +48,40 @@ function writeZeroRetention(
   scope: ZrmScope,
   settings: LogSettings,
 ): void {
-  const symbols = pinoSymbols(logger);
-  if (symbols === undefined) return drop(scope);
+  const symbols = hot.pinoSymbols(logger);
+  if (symbols === undefined) return dropRecord(scope);
   const slots = logger as Slots;
   let safeArgs: unknown[];
   let chindings: string;
   let prefix: unknown;
   try {
     const errorKey = symbols.errorKey === undefined ? 'err' : slots[symbols.errorKey];
-    safeArgs = zrmArgs(
+    safeArgs = hot.zrmArgs(
       args,
-      slots[serializersSymbol] as Serializers,
+      slots[SERIALIZERS] as Serializers,
       typeof errorKey === 'string' ? errorKey : 'err',
       settings,
     );
-    chindings = safeChindings(logger, String(slots[symbols.chindings]), scope.policy);
+    chindings = hot.safeChindings(logger, String(slots[symbols.chindings]), scope.policy);
     prefix = symbols.msgPrefix === undefined ? undefined : slots[symbols.msgPrefix];
   } catch {
-    return drop(scope);
+    return dropRecord(scope);
   }
   const ownChindings = slots[symbols.chindings];
-  const ownSerializers = slots[serializersSymbol];
+  const ownSerializers = slots[SERIALIZERS];
   slots[symbols.chindings] = chindings;
-  slots[serializersSymbol] = NO_SERIALIZERS;
+  slots[SERIALIZERS] = NO_SERIALIZERS;
   if (typeof prefix === 'string') slots[symbols.msgPrefix as symbol] = scrubString(prefix);
-  const previous = enterLineMode(LineMode.ZeroRetention);
+  const previous = hot.enterLineMode(ZERO_RETENTION);
   try {
     log.apply(logger, safeArgs);
   } catch {
-    drop(scope);
+    dropRecord(scope);
   } finally {
-    enterLineMode(previous);
+    hot.enterLineMode(previous);
     // assigned back, never deleted: deleting would switch the logger to slow dictionary mode
     slots[symbols.chindings] = ownChindings;
-    slots[serializersSymbol] = ownSerializers;
+    slots[SERIALIZERS] = ownSerializers;
     if (typeof prefix === 'string') slots[symbols.msgPrefix as symbol] = prefix;
   }
 }
@@ -98,15 +99,20 @@ function writeAsIs(
     log.apply(logger, args);
   } catch {
     // a logging call never throws into the caller
-    drop(scope);
+    dropRecord(scope);
   } finally {
     enterLineMode(previous);
   }
 }
 
-/** Decides, in the calling thread, how this log call is written. */
-export function zrmLog(logger: object, args: unknown[], log: LogFn, settings: LogSettings): void {
-  const scope = currentScope();
+/** Decides, in the calling thread, how this log call is written (`scope`: the current one). */
+export function zrmLog(
+  logger: object,
+  args: unknown[],
+  log: LogFn,
+  settings: LogSettings,
+  scope: ZrmScope | undefined,
+): void {
   if (scope === undefined) {
     // context lost: registered content of in-flight ZRM requests is scrubbed from the line (streamWrite hook)
     return writeAsIs(
