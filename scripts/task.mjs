@@ -70,6 +70,8 @@ switch (task) {
             'vitest',
             'bench',
             '--run',
+            '--config',
+            'bench/vitest.config.ts',
             '--outputJson',
             'bench/results/latest.json',
             ...vitestArgs,
