@@ -37,6 +37,7 @@ export interface SoakResult {
   statuses: Record<string, number>;
   samples: SoakSample[];
   heapGrowthBytes: number;
+  externalGrowthBytes: number;
   heapSlopeBytesPerRequest: number;
   taintAfterGrace: number;
   snapshotBytes: number;

@@ -187,8 +187,9 @@ export async function runSoak(options) {
   const dir = mkdtempSync(join(tmpdir(), 'zrm-soak-'));
   const otlp = await startOtlpSink();
   const { child, started, call } = startChild(
-    [framework, join(dir, 'service.log'), otlp.url],
+    [framework, join(dir, 'service.log'), otlp.url, join(dir, 'history')],
     options.execArgv,
+    options.server,
   );
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
   const statuses = new Map();
@@ -273,6 +274,8 @@ export async function runSoak(options) {
       measuredRequests: sent - warmup,
       /** Quiet heap after the run minus quiet heap after the warm-up, both after GC. */
       heapGrowthBytes: last.heapUsed - first.heapUsed,
+      /** The same for `external` (Buffers, PGlite's memory): reported, not budgeted. */
+      externalGrowthBytes: last.external - first.external,
       heapSlopeBytesPerRequest: slope(afterWarmup),
       taintAfterGrace: last.taint,
       snapshotBytes: snapshot.length,

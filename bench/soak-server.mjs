@@ -13,7 +13,7 @@ if (typeof globalThis.gc !== 'function' || typeof process.send !== 'function') {
   process.exit(2);
 }
 const gc = globalThis.gc;
-const [framework = 'express', logFile, otlpUrl] = process.argv.slice(2);
+const [framework = 'express', logFile, otlpUrl, historyDir] = process.argv.slice(2);
 
 // Strings the driver hands over on purpose, kept alive: the positive control
 // that proves the heap-snapshot search finds a retained string.
@@ -27,7 +27,8 @@ async function collect() {
   }
 }
 
-const api = await startVoiceApi({ framework, port: 0, logFile, otlpUrl });
+// history on disk, as a deployed service keeps it: ordinary rows (≈ 25 KB of audio each) are not process memory
+const api = await startVoiceApi({ framework, port: 0, logFile, otlpUrl, historyDir });
 
 process.on('message', (message) => {
   void handle(message).then(

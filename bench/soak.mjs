@@ -75,7 +75,7 @@ else {
     `${result.requests} requests (${result.zrmRequests} ZRM) in ${result.seconds.toFixed(0)} s, ${result.requestsPerSecond.toFixed(1)} req/s`,
   );
   log(
-    `heap growth ${mib(result.heapGrowthBytes)} (tolerance ${mib(limit)}), slope ${result.heapSlopeBytesPerRequest.toFixed(1)} B/request`,
+    `heap growth ${mib(result.heapGrowthBytes)} (tolerance ${mib(limit)}), slope ${result.heapSlopeBytesPerRequest.toFixed(1)} B/request; external growth ${mib(result.externalGrowthBytes)}`,
   );
   log(
     `taint after grace ${result.taintAfterGrace}; ZRM canary in heap: ${result.found.zrm ? 'FOUND' : 'no'}`,

@@ -33,6 +33,8 @@ export function createExpressApp(
 ): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // no ETag: hashing every generated audio body costs CPU and serves no cache (Fastify sends none either)
+  app.set('etag', false);
   app.use(zeroRetention(policy));
   app.use(pinoHttp({ logger }));
   const upload = multer({

@@ -10,6 +10,28 @@ export interface OpenedHistory {
   close(): Promise<void>;
 }
 
+/** Postgres type id of `bytea` (the history's audio column). */
+const BYTEA = 17;
+
+/**
+ * PGlite's default `bytea` codec turns every byte into a string of its own
+ * (`toString(16)` to write, `parseInt` to read): for a few seconds of audio
+ * that costs more than the INSERT. Written instead as node-postgres writes a
+ * Buffer: in binary format (PGlite's Bind sends a byte view as is), and read
+ * with Node's native hex decoder.
+ */
+function byteaAsBinary(value: unknown): string {
+  if (!(value instanceof Uint8Array)) throw new TypeError('bytea parameter must be a Uint8Array');
+  return value as unknown as string; // a byte view, not a string: PGlite binds it in binary format
+}
+
+function byteaFromHex(text: string): Uint8Array {
+  // not Buffer.from(text, 'hex'): small results would land in Node's shared buffer pool
+  const bytes = Buffer.alloc((text.length - 2) >>> 1);
+  bytes.write(text.slice(2), 'hex');
+  return bytes;
+}
+
 /** Embedded Postgres (PGlite), guarded: a ZRM request never issues a statement. */
 export async function openHistory(
   dataDir: string | undefined,
@@ -17,6 +39,8 @@ export async function openHistory(
   zeroRetention = true,
 ): Promise<OpenedHistory> {
   const embedded = await openEmbeddedHistory({ ...(dataDir ? { dataDir } : {}), onFault });
+  embedded.db.serializers[BYTEA] = byteaAsBinary;
+  embedded.db.parsers[BYTEA] = byteaFromHex;
   if (zeroRetention) return { store: guardHistory(embedded), close: () => embedded.close() };
   return leakyHistory(embedded);
 }

@@ -86,6 +86,14 @@ describe('the official ElevenLabs JS SDK against the example service', () => {
     expect(audio.equals(synthesize('same words 000005'))).toBe(true);
   });
 
+  it('keeps the audio of an ordinary request in history byte for byte (bytea written binary, read as hex)', async () => {
+    const list = await client.history.list({ pageSize: 100 });
+    const id = list.history.find((item) => item.text === 'SDK ordinary text 0001')!.historyItemId;
+    const stored = await bytes(await client.history.getAudio(id));
+    expect(stored.length).toBe(synthesize('SDK ordinary text 0001').length);
+    expect(stored.equals(synthesize('SDK ordinary text 0001'))).toBe(true);
+  });
+
   it('lists, gets and deletes history; ZRM requests left none', async () => {
     const list = await client.history.list({ pageSize: 100 });
     const texts = list.history.map((item) => item.text);
