@@ -4,7 +4,7 @@
 // against servers in child processes (bench/http-server.mjs). Every case of a
 // group is run once per round, in turn, so the cases share the machine's load;
 // a case's figure is the median of its rounds. Writes bench/results/http.json.
-//   node bench/http.mjs [--rounds N] [--duration S] [--stack-duration S] [--quick]
+//   node bench/http.mjs [--rounds N] [--duration S] [--stack-duration S] [--quick] [--only a,b]
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -20,12 +20,15 @@ const { values } = parseArgs({
     'stack-duration': { type: 'string', default: '5' },
     connections: { type: 'string', default: '10' },
     quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 const rounds = values.quick ? 1 : Number(values.rounds);
 const duration = values.quick ? 1 : Number(values.duration);
 const stackDuration = values.quick ? 2 : Number(values['stack-duration']);
 const connections = Number(values.connections);
+// --only express,fastify,stack-express,stack-fastify: run only those groups (by app name)
+const only = values.only?.split(',').map((name) => name.trim());
 
 const KEY = { 'xi-api-key': 'sk_demo_acme_health' };
 const plainBody = JSON.stringify({
@@ -123,6 +126,7 @@ const plan = [
   ['full stack (voice API, fastify)', 'stack-fastify', stackBody, stackDuration],
 ];
 for (const [name, app, body, seconds] of plan) {
+  if (only !== undefined && !only.includes(app)) continue;
   try {
     groups.push(await group(name, app, body, seconds));
   } catch (error) {
