@@ -1,21 +1,6 @@
 import type { ZrmScope } from './scope.js';
 import { state } from './state.js';
 
-/** Text forms a binary value can take in a log line or an attribute. */
-function binaryForms(bytes: Uint8Array): string[] {
-  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const forms = [buffer.toString('hex')];
-  // base64 of a slice depends on where the slice starts: register all three alignments
-  for (let offset = 0; offset < 3 && offset < buffer.length; offset++) {
-    const slice = buffer.subarray(offset);
-    const base64 = slice.toString('base64');
-    const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
-    // Node's base64url has no padding, as a URL or JWT carries it
-    forms.push(base64.slice(0, base64.length - padding), slice.toString('base64url'));
-  }
-  return forms;
-}
-
 function toBytes(value: unknown): Uint8Array | undefined {
   if (ArrayBuffer.isView(value))
     return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
@@ -31,8 +16,7 @@ export function registerValue(scope: ZrmScope, value: unknown): boolean {
   }
   const bytes = toBytes(value);
   if (bytes === undefined) return false;
-  const cap = scope.policy.taint.maxFragmentsPerBinary;
-  for (const form of binaryForms(bytes)) scope.register(form, cap);
+  scope.registerBinary(bytes);
   return true;
 }
 

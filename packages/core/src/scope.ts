@@ -63,15 +63,26 @@ export class ZrmScope {
 
   /** Registers values as content of this scope (no-op outside ZRM or after release). */
   register(value: string, maxFragments?: number): void {
-    if (!this.#zeroRetention) return;
+    const owner = this.#taintOwner();
+    if (owner !== undefined) state.taint.add(owner, value, maxFragments);
+  }
+
+  /** Registers a binary value by its text forms (hex, base64, base64url), copied now, indexed when first needed. */
+  registerBinary(bytes: Uint8Array): void {
+    const owner = this.#taintOwner();
+    if (owner !== undefined) state.taint.addBinary(owner, bytes);
+  }
+
+  #taintOwner(): TaintOwner | undefined {
+    if (!this.#zeroRetention) return undefined;
     if (this.#owner === undefined) {
-      if (this.#ended) return;
+      if (this.#ended) return undefined;
       this.#owner = createTaintOwner(this.policy.taint);
       // The owner, not the scope, is held: a scope no work refers to any more is collected and
       // released. No unregister token (it costs a weak map entry): releasing twice is a no-op.
       state.finalizer.register(this, this.#owner);
     }
-    state.taint.add(this.#owner, value, maxFragments);
+    return this.#owner;
   }
 
   /** Ends the scope: its taint is released after the policy's grace period (at the latest). */

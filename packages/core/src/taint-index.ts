@@ -1,3 +1,4 @@
+import { binaryFormLengths, binaryForms, hasFormRun } from './binary-forms.js';
 import type { TaintOptions } from './types.js';
 
 /** Who registered values: one per scope. Released once, after which it registers nothing. */
@@ -11,11 +12,24 @@ export interface TaintOwner {
   lastFragment: number;
   /** Slot in the index's owner table while it has values there, -1 otherwise. */
   id: number;
+  /** Binary values (copies) whose text forms are not indexed yet. */
+  binaries: Uint8Array[];
+  /** Position in the index's list of owners with such values, -1 when none. */
+  pendingAt: number;
   released: boolean;
 }
 
 export function createTaintOwner(options: Readonly<TaintOptions>): TaintOwner {
-  return { options, values: [], valueSlots: [], lastFragment: -1, id: -1, released: false };
+  return {
+    options,
+    values: [],
+    valueSlots: [],
+    lastFragment: -1,
+    id: -1,
+    binaries: [],
+    pendingAt: -1,
+    released: false,
+  };
 }
 
 export const REDACTED = '[REDACTED]';
@@ -97,6 +111,9 @@ export class TaintIndex {
   readonly #owners: (TaintOwner | undefined)[] = [];
   readonly #freeOwners: number[] = [];
   #ownerCount = 0;
+  /** Owners with binary values not indexed yet, and the shortest run any of those could be caught in. */
+  readonly #pending: TaintOwner[] = [];
+  #pendingRun = Infinity;
 
   /** Owners with values still registered (in-flight ZRM scopes and their grace periods). */
   get ownerCount(): number {
@@ -108,7 +125,33 @@ export class TaintIndex {
   }
 
   get isEmpty(): boolean {
-    return this.#live === 0;
+    return this.#live === 0 && this.#pending.length === 0;
+  }
+
+  /**
+   * Registers a binary value by its text forms. Making them costs several times
+   * the value's size, and a scan can only find one in a long run of hex or
+   * base64 characters, so they are made and indexed when a scanned text first
+   * holds a run as long as the shortest one sampling would catch; a request
+   * whose content no such text meets never pays for them. The bytes are copied:
+   * the caller may reuse its buffer.
+   */
+  addBinary(owner: TaintOwner, bytes: Uint8Array): void {
+    const options = owner.options;
+    if (owner.released || bytes.byteLength === 0) return;
+    let shortest = Infinity;
+    for (const length of binaryFormLengths(bytes.byteLength)) {
+      if (length >= options.minLength)
+        shortest = Math.min(shortest, caughtRun(length, options, options.maxFragmentsPerBinary));
+    }
+    if (shortest === Infinity) return;
+    if (owner.id === -1) this.#enter(owner);
+    owner.binaries.push(Uint8Array.prototype.slice.call(bytes));
+    if (owner.pendingAt === -1) {
+      owner.pendingAt = this.#pending.length;
+      this.#pending.push(owner);
+    }
+    this.#pendingRun = Math.min(this.#pendingRun, shortest);
   }
 
   add(owner: TaintOwner, value: string, maxFragments = owner.options.maxFragmentsPerValue): void {
@@ -174,6 +217,8 @@ export class TaintIndex {
     }
     owner.valueSlots.length = 0;
     owner.values = [];
+    owner.binaries = [];
+    this.#unpend(owner);
     if (owner.id !== -1) {
       this.#owners[owner.id] = undefined;
       this.#freeOwners.push(owner.id);
@@ -249,6 +294,33 @@ export class TaintIndex {
     for (let i = 0; i < windows - 1; i += stride)
       added += this.#insert(owner, hashAt(value, i, k), i, k, slot, value);
     return added + this.#insert(owner, hashAt(value, windows - 1, k), windows - 1, k, slot, value);
+  }
+
+  #unpend(owner: TaintOwner): void {
+    const at = owner.pendingAt;
+    if (at === -1) return;
+    owner.pendingAt = -1;
+    const last = this.#pending.pop() as TaintOwner;
+    if (last !== owner) {
+      this.#pending[at] = last;
+      last.pendingAt = at;
+    }
+    if (this.#pending.length === 0) this.#pendingRun = Infinity;
+  }
+
+  /** Indexes the text forms of every pending binary value. */
+  #indexBinaries(): void {
+    const owners = this.#pending.splice(0);
+    this.#pendingRun = Infinity;
+    for (const owner of owners) {
+      owner.pendingAt = -1;
+      const binaries = owner.binaries;
+      owner.binaries = [];
+      for (const bytes of binaries) {
+        for (const form of binaryForms(bytes))
+          this.add(owner, form, owner.options.maxFragmentsPerBinary);
+      }
+    }
   }
 
   #enter(owner: TaintOwner): void {
@@ -361,6 +433,13 @@ export class TaintIndex {
 
   /** Sorted, merged [start, end) pairs of tainted spans, or undefined when clean. */
   #find(text: string, firstOnly: boolean): number[] | undefined {
+    if (
+      this.#pending.length > 0 &&
+      text.length >= this.#pendingRun &&
+      hasFormRun(text, this.#pendingRun)
+    ) {
+      this.#indexBinaries();
+    }
     if (this.#live === 0) return undefined;
     let spans: number[] | undefined;
     let passes = 0;
@@ -453,4 +532,14 @@ function merge(spans: number[]): number[] {
     else out.push(s, e);
   }
   return out;
+}
+
+/** The shortest run of a registered value of `length` characters that the index is sure to catch. */
+function caughtRun(length: number, options: Readonly<TaintOptions>, maxFragments: number): number {
+  const fragmentLength = options.fragmentLength;
+  if (length <= fragmentLength) return length;
+  const k = Math.ceil(fragmentLength / 2);
+  const w = fragmentLength - k + 1;
+  if ((2 * (length - k + 1)) / (w + 1) <= maxFragments) return fragmentLength;
+  return fragmentLength + Math.ceil((length - fragmentLength + 1) / maxFragments) - 1;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { definePolicy } from '@zrm/core';
@@ -82,5 +83,50 @@ describe('taint index (winnowed fragments)', () => {
     index.add(again, 'registered after the index was reset to its first size');
     // the common run starts at the space before "after": it is scrubbed too
     expect(index.scrub('x: after the index was reset')).toBe(`x:${REDACTED}`);
+  });
+
+  it('indexes the text forms of a binary value only once a scanned text could hold one', () => {
+    const index = new TaintIndex();
+    const owner = createTaintOwner(taint);
+    const audio = randomBytes(64 * 1024);
+    index.add(owner, 'a registered transcript of the call');
+    index.addBinary(owner, audio);
+    const textFragments = index.fragmentCount;
+    // a short line, or one without a long run of base64 / hex characters, needs no forms
+    expect(index.scrub('request completed in 12 ms, trace 4bf92f3577b34da6a3ce929d0e0e4736')).toBe(
+      'request completed in 12 ms, trace 4bf92f3577b34da6a3ce929d0e0e4736',
+    );
+    expect(index.fragmentCount).toBe(textFragments);
+    const base64 = audio.toString('base64');
+    const leaked = base64.slice(30_000, 32_000);
+    expect(index.scrub(`audio=${leaked}`)).toBe(`audio=${REDACTED}`);
+    expect(index.fragmentCount).toBeGreaterThan(textFragments);
+    const hex = audio.toString('hex').slice(10_000, 14_000);
+    expect(index.scrub(`<${hex}>`)).toBe(`<${REDACTED}>`);
+  });
+
+  it('catches the bytes as they were registered, even if the caller reuses its buffer', () => {
+    const index = new TaintIndex();
+    const owner = createTaintOwner(taint);
+    const buffer = randomBytes(4096);
+    const original = buffer.toString('base64');
+    index.addBinary(owner, buffer);
+    buffer.fill(0);
+    expect(index.scrub(`x ${original.slice(1000, 1400)} y`)).toBe(`x ${REDACTED} y`);
+  });
+
+  it('forgets a binary value whose owner is released before any scan needed its forms', () => {
+    const index = new TaintIndex();
+    const owner = createTaintOwner(taint);
+    const audio = randomBytes(8192);
+    index.addBinary(owner, audio);
+    expect(index.isEmpty).toBe(false);
+    expect(index.ownerCount).toBe(1);
+    index.release(owner);
+    expect(index.isEmpty).toBe(true);
+    expect(index.ownerCount).toBe(0);
+    const leaked = audio.toString('base64').slice(100, 1100);
+    expect(index.scrub(leaked)).toBe(leaked);
+    expect(index.fragmentCount).toBe(0);
   });
 });
