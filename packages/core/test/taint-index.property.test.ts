@@ -129,4 +129,24 @@ describe('taint index (winnowed fragments)', () => {
     expect(index.scrub(leaked)).toBe(leaked);
     expect(index.fragmentCount).toBe(0);
   });
+
+  it('keeps every value findable while the index grows its table, and after releases', () => {
+    const index = new TaintIndex();
+    // about 400 winnowed fragments per value: 400 values pass the first table's 131,072
+    const values = Array.from({ length: 400 }, () => randomBytes(1_500).toString('base64'));
+    const owners = values.map((value) => {
+      const owner = createTaintOwner(taint);
+      index.add(owner, value);
+      return owner;
+    });
+    expect(index.fragmentCount).toBeGreaterThan(2 * 65_536);
+    for (const i of [0, 199, 399]) {
+      const leaked = values[i]!.slice(700, 740);
+      expect(index.scrub(`[${leaked}]`)).toBe(`[${REDACTED}]`);
+    }
+    for (const owner of owners.slice(0, 200)) index.release(owner);
+    const gone = values[10]!.slice(700, 740);
+    expect(index.scrub(`[${gone}]`)).toBe(`[${gone}]`);
+    expect(index.scrub(`[${values[300]!.slice(5, 45)}]`)).toBe(`[${REDACTED}]`);
+  });
 });
