@@ -51,13 +51,17 @@ function finish(
   return resolveZeroRetention(signals, policy);
 }
 
+/** The answer when nothing can ask for ZRM: no flag, no policy callback, no baggage (frozen, shared). */
+const ORDINARY: ZrmDecision = Object.freeze({ zeroRetention: false, source: 'default' });
+
 /**
  * Decides a request's mode from its raw URL (`enable_logging`, the policy's
  * stateful parameters), its `baggage` header and the policy's callbacks —
  * the one decision every HTTP and websocket adapter makes. Synchronous unless
- * a callback returns a promise. Fails closed: a `force` that throws means
- * ZRM, an `entitled` that throws means not entitled. Throws (or rejects with)
- * the `ZrmError` of the flag table; a bad flag is refused before any callback runs.
+ * a callback returns a promise; the ordinary answer is one shared frozen
+ * object. Fails closed: a `force` that throws means ZRM, an `entitled` that
+ * throws means not entitled. Throws (or rejects with) the `ZrmError` of the
+ * flag table; a bad flag is refused before any callback runs.
  */
 export function decideRequest(
   req: RequestWithHeaders,
@@ -65,6 +69,13 @@ export function decideRequest(
   policy: Policy,
 ): ZrmDecision | Promise<ZrmDecision> {
   const enableLogging = queryValues(url, 'enable_logging');
+  // the common case, decided without the signals: stateful parameters and entitlement only matter in ZRM
+  if (
+    enableLogging.length === 0 &&
+    policy.force === undefined &&
+    (policy.trustPropagated === undefined || req.headers.baggage === undefined)
+  )
+    return ORDINARY;
   const asked = parseEnableLogging(enableLogging);
   const signals: ZrmSignals = { enableLogging };
   if (policy.statefulParams.length > 0 && url.includes('?')) {

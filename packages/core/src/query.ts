@@ -5,7 +5,7 @@
  */
 export function queryValues(url: string, name: string): string[] {
   const q = url.indexOf('?');
-  if (q < 0) return [];
+  if (q < 0 || !mayHold(url, q, name)) return [];
   const hash = url.indexOf('#', q);
   const query = url.slice(q + 1, hash < 0 ? undefined : hash);
   const values: string[] = [];
@@ -20,9 +20,19 @@ export function queryValues(url: string, name: string): string[] {
 }
 
 function decode(part: string): string {
+  if (!part.includes('%') && !part.includes('+')) return part;
   try {
     return decodeURIComponent(part.replace(/\+/g, ' '));
   } catch {
     return '\u0000';
   }
+}
+
+/** False when no pair of the query can decode to `name`: it is not there verbatim and nothing is escaped. */
+function mayHold(url: string, q: number, name: string): boolean {
+  return (
+    url.includes(name, q + 1) ||
+    url.includes('%', q + 1) ||
+    (name.includes(' ') && url.includes('+', q + 1))
+  );
 }

@@ -5,6 +5,7 @@ import type { ZrmScope } from './scope.js';
 import type { RequestWithHeaders } from './decide-request.js';
 
 function decode(part: string): string | undefined {
+  if (!part.includes('%') && !part.includes('+')) return part;
   try {
     return decodeURIComponent(part.replace(/\+/g, ' '));
   } catch {

@@ -101,6 +101,43 @@ describe('decideRequest', () => {
   });
 });
 
+describe('decideRequest without policy callbacks (the ordinary fast path)', () => {
+  const policy = definePolicy();
+
+  it('reads the flag wherever it can hide: percent-encoded names, other parameters around it', () => {
+    for (const url of [
+      '/x?enable%5Flogging=false',
+      '/x?%65nable_logging=0',
+      '/x?a=%20b&enable_logging=FALSE',
+      '/x?a=1+2&enable_logging=false#frag',
+    ]) {
+      expect(decideRequest(req(), url, policy)).toEqual({ zeroRetention: true, source: 'request' });
+    }
+  });
+
+  it('answers ordinary for no flag, look-alike names and a flag in the fragment', () => {
+    for (const url of [
+      '/x',
+      '/x?',
+      '/x?a=%20b',
+      '/x?enable_logging_x=false',
+      '/x?Enable_Logging=false',
+      '/x?a=1#enable_logging=false',
+    ]) {
+      expect(decideRequest(req(), url, policy)).toEqual({
+        zeroRetention: false,
+        source: 'default',
+      });
+    }
+  });
+
+  it('still refuses a bad percent-encoded flag', async () => {
+    expect(await codeOf(() => decideRequest(req(), '/x?enable%5Flogging=', policy))).toBe(
+      'invalid_enable_logging',
+    );
+  });
+});
+
 describe('hasPropagatedZeroRetention', () => {
   it('finds zrm=1 among baggage members and nothing else', () => {
     expect(hasPropagatedZeroRetention('zrm=1')).toBe(true);
