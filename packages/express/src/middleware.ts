@@ -25,8 +25,9 @@ import type {
 
 type ScopedRequest = ZrmRequest & { [kScope]?: ZrmScope };
 
-function requestIdOf(options: ZeroRetentionOptions, req: IncomingMessage): string {
-  const custom = 'requestId' in options ? options.requestId : undefined;
+type RequestIdOf = (req: IncomingMessage) => string | undefined;
+
+function requestIdOf(custom: RequestIdOf | undefined, req: IncomingMessage): string {
   if (custom !== undefined) {
     try {
       const id = custom(req);
@@ -63,14 +64,16 @@ function start(
   url: string,
   scope: ZrmScope,
 ): void {
+  bindRequestToScope(req, res, scope);
+  if (!scope.zeroRetention) {
+    scope.run(next);
+    return;
+  }
   scope.run(() => {
-    bindRequestToScope(req, res, scope);
-    if (scope.zeroRetention) {
-      enforceZrmHeaders(res);
-      registerQuery(url, scope);
-      taintBodyOnParse(req, scope);
-      guardMultipart(req, scope);
-    }
+    enforceZrmHeaders(res);
+    registerQuery(url, scope);
+    taintBodyOnParse(req, scope);
+    guardMultipart(req, scope);
     next();
   });
 }
@@ -85,8 +88,8 @@ function refuse(
   id: string,
 ): void {
   const scope = open(req, res, { zeroRetention: true, source: 'request' }, policy, id);
+  bindRequestToScope(req, res, scope);
   scope.run(() => {
-    bindRequestToScope(req, res, scope);
     registerQuery(url, scope, true);
     if (isZrmError(error)) sendError(res, error.status, error.toJSON());
     else
@@ -103,13 +106,14 @@ function refuse(
  */
 export function zeroRetention(options: ZeroRetentionOptions = {}): ZeroRetentionMiddleware {
   const policy = definePolicy(options);
+  const customId = 'requestId' in options ? options.requestId : undefined;
   return function zeroRetentionMiddleware(
     req: ScopedRequest,
     res: ServerResponse,
     next: ZrmNext,
   ): void {
     const url = req.originalUrl ?? req.url ?? '/';
-    const id = requestIdOf(options, req);
+    const id = requestIdOf(customId, req);
     let decision: ZrmDecision | Promise<ZrmDecision>;
     try {
       decision = decideRequest(req, url, policy);

@@ -1,7 +1,11 @@
 import type { EventEmitter } from 'node:events';
+import type { IncomingMessage } from 'node:http';
 import { WriteStream, unlink } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { markSensitive, ZrmError, type ZrmScope } from '@zrm/core';
+
+// busboy parses these two types and nothing else
+const FORM = /^\s*(?:multipart\/|application\/x-www-form-urlencoded)/i;
 
 const DISK_REFUSED =
   'File uploads cannot be written to disk in Zero Retention Mode; configure memory storage for this route.';
@@ -58,7 +62,9 @@ function watchParser(parser: EventEmitter, scope: ZrmScope): void {
  * piped into an `fs.WriteStream` (disk storage) fails with
  * `zero_retention_storage_not_allowed` instead of being written.
  */
-export function guardMultipart(req: Readable, scope: ZrmScope): void {
+export function guardMultipart(req: IncomingMessage, scope: ZrmScope): void {
+  // a body of another type is never piped into a form parser
+  if (!FORM.test(req.headers['content-type'] ?? '')) return;
   const pipe = req.pipe.bind(req);
   req.pipe = <T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T => {
     if (isMultipartParser(dest)) watchParser(dest, scope);
