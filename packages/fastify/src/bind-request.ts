@@ -5,6 +5,8 @@ import type { IncomingMessage } from 'node:http';
 // would be scrubbed out of the structure of serialized log lines; their values are registered once parsed
 const TEXTUAL = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:xml|x-www-form-urlencoded|graphql))/i;
 
+type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
+
 /**
  * Makes every listener of the raw request (body parsers, multipart, user
  * code) run in the request's scope, which Fastify's body phase would lose.
@@ -12,18 +14,18 @@ const TEXTUAL = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:xml|x-www-form-urlenc
  * parser error that quotes the raw body is scrubbed wherever it is logged.
  */
 export function bindRequest(raw: IncomingMessage, scope: ZrmScope): void {
-  const emit = raw.emit.bind(raw);
-  const registerChunks = scope.zeroRetention && TEXTUAL.test(raw.headers['content-type'] ?? '');
-  raw.emit = function emitInScope(
-    this: IncomingMessage,
-    event: string | symbol,
-    ...args: unknown[]
-  ): boolean {
-    if (!registerChunks && currentScope() === scope) return emit(event, ...args);
-    return scope.run(() => {
-      if (registerChunks && event === 'data' && Buffer.isBuffer(args[0]))
-        markSensitive(args[0].toString('utf8'));
-      return emit(event, ...args);
-    });
-  } as IncomingMessage['emit'];
+  const emit = raw.emit.bind(raw) as Emit;
+  if (scope.zeroRetention && TEXTUAL.test(raw.headers['content-type'] ?? '')) {
+    raw.emit = function emitRegistering(event, ...args): boolean {
+      return scope.run(() => {
+        if (event === 'data' && Buffer.isBuffer(args[0])) markSensitive(args[0].toString('utf8'));
+        return emit(event, ...args);
+      });
+    } as Emit;
+    return;
+  }
+  raw.emit = function emitInScope(event, ...args): boolean {
+    if (currentScope() === scope) return emit(event, ...args);
+    return scope.run(() => emit(event, ...args));
+  } as Emit;
 }

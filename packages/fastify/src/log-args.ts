@@ -10,10 +10,11 @@ interface RequestLike {
 
 const FLAG = /([?&]enable_logging=)([^&#]*)/gi;
 const VALID_FLAG = /^(?:true|false|1|0)$/i;
+const HAS_INVALID_FLAG = /[?&]enable_logging=(?!(?:true|false|1|0)(?:[&#]|$))/i;
 
 /** `enable_logging` is metadata only when valid: a refused value may be anything, so it is redacted. */
 function redactInvalidFlag(url: unknown): unknown {
-  if (typeof url !== 'string' || !url.includes('enable_logging=')) return url;
+  if (typeof url !== 'string' || !HAS_INVALID_FLAG.test(url)) return url;
   return url.replace(FLAG, (match, head: string, value: string) =>
     VALID_FLAG.test(value) ? match : head + REDACTED,
   );

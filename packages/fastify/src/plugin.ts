@@ -8,13 +8,7 @@ import {
   type ZrmDecision,
   type ZrmScope,
 } from '@zrm/core';
-import type {
-  FastifyInstance,
-  FastifyPluginCallback,
-  FastifyReply,
-  FastifyRequest,
-  HookHandlerDoneFunction,
-} from 'fastify';
+import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
@@ -26,9 +20,11 @@ import { wrapRequestLogger } from './request-logger.js';
 import { requestStateOf as stateOf, scopeOf } from './request-state.js';
 import type { ZeroRetentionFastifyOptions } from './types.js';
 import { useForNotFound } from './not-found.js';
+import { logsNothing } from './silent-logger.js';
 import { bindWebSocket } from './websocket.js';
 
 type FastifyChildLoggerFactory = FastifyInstance['childLoggerFactory'];
+
 const kScope = Symbol('@zrm/fastify.response-scope');
 type RawResponse = ServerResponse & { [kScope]?: ZrmScope };
 
@@ -74,7 +70,9 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
     // an early "ordinary" is final (no flag, no policy to ask): such a request keeps Fastify's own logger
     return state.mode === 'ordinary' ? child : wrapRequestLogger(child, state, policy);
   };
-  fastify.setChildLoggerFactory(childLoggerFactory);
+  // without a logger Fastify makes no request logger at all: a factory would only cost time per request
+  const silent = logsNothing(fastify);
+  if (!silent) fastify.setChildLoggerFactory(childLoggerFactory);
 
   fastify.decorateRequest('zeroRetention', false);
 
@@ -93,10 +91,17 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
       policy,
     });
     state.scope = scope;
-    request.zeroRetention = scope.zeroRetention;
     (reply.raw as RawResponse)[kScope] = scope;
-    reply.raw.once('close', endScopeOfResponse);
+    // `on`, not `once`: no wrapper per request, and the response is not reused
+    reply.raw.on('close', endScopeOfResponse);
     bindRequest(raw, scope);
+    // Fastify goes on synchronously from `next`: the hooks, the body phase (its parser's callback is an
+    // AsyncResource made here) and the handler run in this scope
+    if (!scope.zeroRetention && state.mode === 'ordinary') {
+      scope.run(next);
+      return;
+    }
+    request.zeroRetention = scope.zeroRetention;
     scope.run(() => {
       if (scope.zeroRetention) {
         registerQuery(raw.url ?? '', policy);
@@ -140,17 +145,16 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
     }
   });
 
-  fastify.addHook('preParsing', function zeroRetentionPreParsing(request, _reply, payload, next) {
-    const scope = scopeOf(request.raw);
-    if (scope === undefined || currentScope() === scope) next(null, payload);
-    else scope.run(() => next(null, payload));
-  });
-
-  // The body phase runs in stream callbacks: the scope is entered again before validation and the handler.
+  // Entered again here in case a hook after the plugin's lost the async context (a callback from a pool made
+  // at start-up): validation, the later hooks and the handler run in the scope. In ZRM the body is content.
   fastify.addHook('preValidation', function zeroRetentionPreValidation(request, reply, next) {
     const scope = scopeOf(request.raw);
     if (scope === undefined) return next();
-    if (!scope.zeroRetention) return reenter(request, reply, next);
+    if (!scope.zeroRetention) {
+      if (currentScope() === scope) next();
+      else scope.run(next);
+      return;
+    }
     scope.run(() => {
       const stateful = statefulInBody(request.body, policy);
       if (stateful !== undefined) return refuseUnavailable(reply, stateful);
@@ -159,19 +163,24 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
     });
   });
 
-  fastify.addHook('preHandler', reenter);
+  // and once more before the handler, after a preValidation hook of the app's that lost the context
+  fastify.addHook('preHandler', function zeroRetentionPreHandler(request, _reply, next) {
+    const scope = scopeOf(request.raw);
+    if (scope === undefined || currentScope() === scope) next();
+    else scope.run(next);
+  });
 
   fastify.addHook('onSend', function zeroRetentionOnSend(request, reply, payload, next) {
     const scope = scopeOf(request.raw);
-    if (scope === undefined) return next(null, payload);
+    if (scope === undefined || !scope.zeroRetention) return next(null, payload);
     // a handler may have set its own caching headers: a ZRM response is never cacheable
-    if (scope.zeroRetention) setZeroRetentionHeaders(reply);
+    setZeroRetentionHeaders(reply);
     if (currentScope() === scope) next(null, payload);
     else scope.run(() => next(null, payload));
   });
 
   fastify.addHook('onReady', function zeroRetentionOnReady(this: FastifyInstance, next) {
-    useForNotFound(this, childLoggerFactory);
+    if (!silent) useForNotFound(this, childLoggerFactory);
     const wss = (this as FastifyInstance & { websocketServer?: EventEmitter }).websocketServer;
     wss?.on('connection', bindWebSocket);
     next();
@@ -179,16 +188,6 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
 
   done();
 };
-
-function reenter(
-  request: FastifyRequest,
-  _reply: FastifyReply,
-  next: HookHandlerDoneFunction,
-): void {
-  const scope = scopeOf(request.raw);
-  if (scope === undefined || currentScope() === scope) next();
-  else scope.run(() => next());
-}
 
 /**
  * The Fastify plugin: `await app.register(zeroRetention, options)`, before the

@@ -68,6 +68,7 @@ export function registerQuery(url: string, policy: Policy): void {
 }
 
 function decode(part: string): string {
+  if (!part.includes('%') && !part.includes('+')) return part;
   try {
     return decodeURIComponent(part.replace(/\+/g, ' '));
   } catch {
