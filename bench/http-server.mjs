@@ -8,7 +8,7 @@
 //   node bench/http-server.mjs stack-express|stack-fastify bare|zrm  (the example voice API)
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { once } from 'node:events';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -71,11 +71,18 @@ async function stack(framework) {
   await once(sink, 'listening');
   const { startVoiceApi } = await import('../examples/voice-api/dist/index.js');
   const logFile = join(tmpdir(), `zrm-bench-${process.pid}.log`);
-  process.on('exit', () => rmSync(logFile, { force: true }));
+  // history on disk, as a deployed service keeps it: PGlite's in-memory file system copies its
+  // growing table on every expansion, which would slow each server down the more rows it has written
+  const historyDir = mkdtempSync(join(tmpdir(), 'zrm-bench-history-'));
+  process.on('exit', () => {
+    rmSync(logFile, { force: true });
+    rmSync(historyDir, { recursive: true, force: true });
+  });
   const api = await startVoiceApi({
     framework,
     port: 0,
     logFile,
+    historyDir,
     otlpUrl: `http://127.0.0.1:${sink.address().port}`,
     leaky: !zrm,
   });
