@@ -77,10 +77,8 @@ export class ZrmScope {
     if (!this.#zeroRetention) return undefined;
     if (this.#owner === undefined) {
       if (this.#ended) return undefined;
-      this.#owner = createTaintOwner(this.policy.taint);
-      // The owner, not the scope, is held: a scope no work refers to any more is collected and
-      // released. No unregister token (it costs a weak map entry): releasing twice is a no-op.
-      state.finalizer.register(this, this.#owner);
+      this.#owner = createTaintOwner(this.policy.taint, this);
+      sweepWhileOwned();
     }
     return this.#owner;
   }
@@ -95,6 +93,29 @@ export class ZrmScope {
     if (grace === 0) state.taint.release(owner);
     else state.releases.add(owner, grace);
   }
+}
+
+/** How often owners whose scope was garbage-collected before it ended are looked for. */
+const SWEEP_MS = 1_000;
+let sweeper: NodeJS.Timeout | undefined;
+
+/**
+ * A scope that is garbage-collected before it ends (an adapter that never
+ * calls `end`) still has its taint released: its owner holds it weakly, and
+ * once a second, while any owner holds values, owners whose scope is gone are
+ * released. (A FinalizationRegistry entry per scope costs the collector
+ * several µs per scope under load; a WeakRef and a sweep cost a fraction.)
+ */
+function sweepWhileOwned(): void {
+  if (sweeper !== undefined) return;
+  sweeper = setInterval(() => {
+    state.taint.releaseCollected();
+    if (state.taint.ownerCount === 0) {
+      clearInterval(sweeper);
+      sweeper = undefined;
+    }
+  }, SWEEP_MS);
+  sweeper.unref();
 }
 
 const OBSERVERS = Symbol.for('@zrm/core.zero-retention-observers.v1');

@@ -10,8 +10,6 @@ export interface ZrmState {
   readonly version: 1;
   readonly storage: AsyncLocalStorage<ZrmScope>;
   readonly taint: TaintIndex;
-  /** Owners whose scope is gone: released once the scope object is garbage-collected. */
-  readonly finalizer: FinalizationRegistry<TaintOwner>;
   /** Owners of ended scopes, released when their grace period is over (one timer per period). */
   readonly releases: ReleaseQueue<TaintOwner>;
   defaultPolicy: Policy;
@@ -25,7 +23,6 @@ function createState(): ZrmState {
     version: 1,
     storage: new AsyncLocalStorage<ZrmScope>(),
     taint,
-    finalizer: new FinalizationRegistry((owner) => taint.release(owner)),
     releases: new ReleaseQueue((owner) => taint.release(owner)),
     defaultPolicy: definePolicy(),
   };

@@ -16,12 +16,15 @@ export interface TaintOwner {
   binaries: Uint8Array[];
   /** Position in the index's list of owners with such values, -1 when none. */
   pendingAt: number;
+  /** The scope the values belong to: once it is garbage-collected, they are released. */
+  readonly scope: WeakRef<object> | undefined;
   released: boolean;
 }
 
-export function createTaintOwner(options: Readonly<TaintOptions>): TaintOwner {
+export function createTaintOwner(options: Readonly<TaintOptions>, scope?: object): TaintOwner {
   return {
     options,
+    scope: scope === undefined ? undefined : new WeakRef(scope),
     values: [],
     valueSlots: [],
     lastFragment: -1,
@@ -226,6 +229,16 @@ export class TaintIndex {
       this.#ownerCount--;
     }
     if (this.#ownerCount === 0 && this.#rows > MIN_FRAGMENTS) this.#reset();
+  }
+
+  /** Releases every owner whose scope has been garbage-collected; returns how many. */
+  releaseCollected(): number {
+    const collected = this.#owners.filter(
+      (owner) =>
+        owner !== undefined && owner.scope !== undefined && owner.scope.deref() === undefined,
+    );
+    for (const owner of collected) this.release(owner as TaintOwner);
+    return collected.length;
   }
 
   /** Does `text` contain a registered value or a long-enough fragment of one? */
