@@ -34,6 +34,13 @@ const readJson = (file) => {
   }
 };
 
+// vitest writes absolute file paths: the committed results name files relative to the repository
+{
+  const raw = existsSync(input) ? readFileSync(input, 'utf8') : undefined;
+  const prefix = JSON.stringify(`${root}/`).slice(1, -1);
+  if (raw?.includes(prefix)) writeFileSync(input, raw.split(prefix).join(''));
+}
+
 if (!flag('--no-run')) {
   const run = (script, extra = []) => {
     console.log(`\n▶ bench/${script}`);
