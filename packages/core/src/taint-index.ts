@@ -145,7 +145,10 @@ export class TaintIndex {
     let shortest = Infinity;
     for (const length of binaryFormLengths(bytes.byteLength)) {
       if (length >= options.minLength)
-        shortest = Math.min(shortest, caughtRun(length, options, options.maxFragmentsPerBinary));
+        shortest = Math.min(
+          shortest,
+          indexPlan(length, options.fragmentLength, options.maxFragmentsPerBinary).caught,
+        );
     }
     if (shortest === Infinity) return;
     if (owner.id === -1) this.#enter(owner);
@@ -164,27 +167,17 @@ export class TaintIndex {
     const slot = this.#freeValues.pop() ?? this.#values.length;
     this.#values[slot] = value;
     owner.valueSlots.push(slot);
-    const fragmentLength = options.fragmentLength;
+    const plan = indexPlan(value.length, options.fragmentLength, maxFragments);
+    const window = plan.window;
     let added: number;
-    let window: number;
-    if (value.length <= fragmentLength) {
-      // a short value is matched whole
-      window = value.length;
+    if (plan.how === 'whole') {
       added = this.#insert(owner, hashAt(value, 0, window), 0, window, slot, value);
-      this.#valueMinRun[slot] = window;
+    } else if (plan.how === 'winnow') {
+      added = this.#winnow(owner, value, slot, window, options.fragmentLength - window + 1);
     } else {
-      const k = Math.ceil(fragmentLength / 2);
-      const w = fragmentLength - k + 1;
-      const grams = value.length - k + 1;
-      if ((2 * grams) / (w + 1) <= maxFragments) {
-        window = k;
-        added = this.#winnow(owner, value, slot, k, w);
-      } else {
-        window = fragmentLength;
-        added = this.#sample(owner, value, slot, fragmentLength, maxFragments);
-      }
-      this.#valueMinRun[slot] = fragmentLength;
+      added = this.#sample(owner, value, slot, window, plan.stride);
     }
+    this.#valueMinRun[slot] = plan.minRun;
     this.#valueWindow[slot] = window;
     this.#valueFragments[slot] = added;
     if (added > 0) this.#windowLengths.set(window, (this.#windowLengths.get(window) ?? 0) + added);
@@ -300,9 +293,8 @@ export class TaintIndex {
   }
 
   /** A value too long to winnow within `maxFragments`: windows of fragmentLength at a fixed stride. */
-  #sample(owner: TaintOwner, value: string, slot: number, k: number, maxFragments: number): number {
+  #sample(owner: TaintOwner, value: string, slot: number, k: number, stride: number): number {
     const windows = value.length - k + 1;
-    const stride = Math.max(1, Math.ceil(windows / maxFragments));
     let added = 0;
     for (let i = 0; i < windows - 1; i += stride)
       added += this.#insert(owner, hashAt(value, i, k), i, k, slot, value);
@@ -547,12 +539,33 @@ function merge(spans: number[]): number[] {
   return out;
 }
 
-/** The shortest run of a registered value of `length` characters that the index is sure to catch. */
-function caughtRun(length: number, options: Readonly<TaintOptions>, maxFragments: number): number {
-  const fragmentLength = options.fragmentLength;
-  if (length <= fragmentLength) return length;
+interface IndexPlan {
+  /** A short value is matched whole; a longer one is winnowed, or sampled at a stride when winnowing needs too many fragments. */
+  how: 'whole' | 'winnow' | 'sample';
+  /** Length of the windows indexed. */
+  window: number;
+  /** Shortest common run that counts as a match. */
+  minRun: number;
+  /** Distance between sampled windows (1 unless sampled). */
+  stride: number;
+  /** Shortest run of the value the index is sure to catch. */
+  caught: number;
+}
+
+/** How a value of `length` characters is indexed: the one place `add` and `addBinary` agree on. */
+function indexPlan(length: number, fragmentLength: number, maxFragments: number): IndexPlan {
+  if (length <= fragmentLength)
+    return { how: 'whole', window: length, minRun: length, stride: 1, caught: length };
   const k = Math.ceil(fragmentLength / 2);
   const w = fragmentLength - k + 1;
-  if ((2 * (length - k + 1)) / (w + 1) <= maxFragments) return fragmentLength;
-  return fragmentLength + Math.ceil((length - fragmentLength + 1) / maxFragments) - 1;
+  if ((2 * (length - k + 1)) / (w + 1) <= maxFragments)
+    return { how: 'winnow', window: k, minRun: fragmentLength, stride: 1, caught: fragmentLength };
+  const stride = Math.max(1, Math.ceil((length - fragmentLength + 1) / maxFragments));
+  return {
+    how: 'sample',
+    window: fragmentLength,
+    minRun: fragmentLength,
+    stride,
+    caught: fragmentLength + stride - 1,
+  };
 }
