@@ -26,7 +26,7 @@ export { REDACTED } from './taint-index.js';
 export { scrubString, scrubUrl, isTainted } from './scrub.js';
 export { isSensitiveKey } from './sensitive-keys.js';
 export { guardWrite, assertProviderAllowed } from './guard.js';
-export { emitRedaction } from './events.js';
+export { emitRedaction, reportCrossContext } from './events.js';
 export { setDefaultPolicy, inFlightTaintCount } from './state.js';
 export type {
   Policy,

@@ -1,4 +1,4 @@
-import { emitRedaction } from './events.js';
+import { emitRedaction, reportCrossContext } from './events.js';
 import { scrubUrlWith } from './scrub.js';
 import { KeyKind, classifyKey, keyKinds } from './sensitive-keys.js';
 import { state } from './state.js';
@@ -336,19 +336,18 @@ function taintedError(walk: Walk, value: Error, depth: number): unknown {
 /**
  * A redacted copy of `value` under the current scope (or `options`). In ZRM:
  * content keys, binary values, registered content and error text are replaced
- * by placeholders, and unreadable values fail closed. In an ordinary scope the
- * value itself is returned. Outside any scope only registered content of
- * in-flight ZRM requests is removed (and the value returned as is when there
- * is none). Never throws, never mutates `value`.
+ * by placeholders, and unreadable values fail closed. In any other context (an
+ * ordinary scope, an ended one, none) only registered content of in-flight ZRM
+ * requests is removed, counted as `cross-context`, and the value itself is
+ * returned when it holds none. Never throws, never mutates `value`.
  */
 export function redact(value: unknown, options?: RedactOptions): unknown {
   const scope = state.storage.getStore();
-  // undefined: no scope at all (context was lost, or work outside any request)
-  const zrm = options?.zeroRetention ?? scope?.zeroRetention;
-  if (zrm === false || (zrm === undefined && state.taint.isEmpty)) return value;
+  const zrm = (options?.zeroRetention ?? scope?.zeroRetention) === true;
+  if (!zrm && state.taint.isEmpty) return value;
   const policy = options?.policy ?? scope?.policy ?? state.defaultPolicy;
   const walk: Walk = {
-    zrm: zrm === true,
+    zrm,
     policy,
     keys: keyKinds(policy),
     taint: state.taint,
@@ -365,8 +364,9 @@ export function redact(value: unknown, options?: RedactOptions): unknown {
   }
   if (walk.redacted > 0) {
     if (scope !== undefined) scope.counters.redactedFields += walk.redacted;
+    if (!zrm) reportCrossContext(options?.sink, walk.redacted);
     // the event object is built only for a policy that listens
-    if (policy.onRedaction !== undefined) {
+    else if (policy.onRedaction !== undefined) {
       emitRedaction(policy, {
         kind: 'redacted',
         count: walk.redacted,

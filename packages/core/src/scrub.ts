@@ -1,15 +1,19 @@
+import { reportCrossContext } from './events.js';
 import { state } from './state.js';
 import { REDACTED } from './taint-index.js';
 import type { Policy } from './types.js';
 
 /**
- * Removes registered content from `text`. Scans in ZRM scopes and outside any
- * scope (where context was lost); ordinary scopes get `text` back as it is.
+ * Removes registered content of every in-flight ZRM request from `text`, in
+ * any context: a ZRM scope, an ordinary one, an ended one or none (a resource
+ * keeps the context of whoever created it, not of the request whose data it
+ * carries). Text with no registered content comes back as it is. A removal
+ * outside a ZRM scope is counted as `cross-context` for `sink`.
  */
-export function scrubString(text: string): string {
-  const scope = state.storage.getStore();
-  if (scope !== undefined && !scope.zeroRetention) return text;
-  return state.taint.scrub(text);
+export function scrubString(text: string, sink?: string): string {
+  const out = state.taint.scrub(text);
+  if (out !== text && state.storage.getStore()?.zeroRetention !== true) reportCrossContext(sink);
+  return out;
 }
 
 /** True when `text` holds registered content of an in-flight ZRM scope. */
@@ -63,12 +67,13 @@ export function scrubUrlWith(url: string, zeroRetention: boolean, policy: Policy
 /**
  * A URL or path safe to log: in ZRM every query value except the policy's safe
  * parameters is redacted, and tainted path segments are replaced. Outside ZRM
- * only registered content of in-flight ZRM requests is removed.
+ * (any other context) only registered content of in-flight ZRM requests is removed.
  */
-export function scrubUrl(url: string): string {
+export function scrubUrl(url: string, sink?: string): string {
   const scope = state.storage.getStore();
-  if (scope !== undefined && !scope.zeroRetention) return url;
   const zrm = scope?.zeroRetention === true;
   if (!zrm && state.taint.isEmpty) return url;
-  return scrubUrlWith(url, zrm, scope?.policy ?? state.defaultPolicy);
+  const out = scrubUrlWith(url, zrm, scope?.policy ?? state.defaultPolicy);
+  if (!zrm && out !== url) reportCrossContext(sink);
+  return out;
 }

@@ -27,9 +27,15 @@ export interface ScopeCounters {
   droppedRecords: number;
 }
 
-/** A content-free event for metrics: what was done, never to what. */
+/**
+ * A content-free event for metrics: what was done, never to what.
+ * `cross-context`: registered content of an in-flight ZRM request was removed
+ * from a write made outside that request's ZRM scope (no scope, an ordinary
+ * scope, an ended one): the sink and the writing request's id point at code
+ * that carries one request's data in another's async context.
+ */
 export interface RedactionEvent {
-  kind: 'redacted' | 'blocked-write' | 'dropped-record';
+  kind: 'redacted' | 'blocked-write' | 'dropped-record' | 'cross-context';
   count: number;
   sink?: string | undefined;
   requestId?: string | undefined;
@@ -137,4 +143,6 @@ export interface RedactOptions {
   zeroRetention?: boolean;
   /** Use this policy instead of the current scope's. */
   policy?: Policy;
+  /** The sink the value is for, named in `cross-context` events (e.g. `'pino'`, `'otel.span'`). */
+  sink?: string;
 }
