@@ -27,15 +27,15 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+
   FORM_CHAR[c.charCodeAt(0)] = 1;
 
 /** Does `text` hold a run of at least `length` characters that a form of a binary value could be made of? */
-export function hasFormRun(text: string, length: number): boolean {
+export function hasFormRun(text: string, length: number, from = 0, to = text.length): boolean {
   let run = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < to; i++) {
     const c = text.charCodeAt(i);
     if (c < 128 && FORM_CHAR[c] === 1) {
       if (++run >= length) return true;
     } else {
       run = 0;
-      if (text.length - i - 1 < length) return false;
+      if (to - i - 1 < length) return false;
     }
   }
   return false;

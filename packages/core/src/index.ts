@@ -23,11 +23,11 @@ export { registerQuery, registerContent, defaultRequestId } from './request-cont
 export { markSensitive } from './mark-sensitive.js';
 export { redact, binaryPlaceholder, UNREADABLE, CIRCULAR, DEPTH_LIMIT } from './redact.js';
 export { REDACTED } from './taint-index.js';
-export { scrubString, scrubUrl, isTainted } from './scrub.js';
+export { scrubString, scrubJson, scrubUrl, isTainted } from './scrub.js';
 export { isSensitiveKey } from './sensitive-keys.js';
 export { guardWrite, assertProviderAllowed } from './guard.js';
 export { emitRedaction, reportCrossContext } from './events.js';
-export { setDefaultPolicy, inFlightTaintCount } from './state.js';
+export { setDefaultPolicy, inFlightTaintCount, shortestTaintedLength } from './state.js';
 export type {
   Policy,
   PolicyOptions,

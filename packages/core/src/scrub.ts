@@ -16,6 +16,19 @@ export function scrubString(text: string, sink?: string): string {
   return out;
 }
 
+/**
+ * `scrubString` for a JSON text (a log line, an exported body): only its
+ * string tokens are scanned, which is what makes a line written while ZRM
+ * requests are in flight cheap. A text that is not a JSON object or array is
+ * scanned whole.
+ */
+export function scrubJson(text: string, sink?: string): string {
+  const first = text.charCodeAt(0);
+  const out = first === 123 || first === 91 ? state.taint.scrubJson(text) : state.taint.scrub(text);
+  if (out !== text && state.storage.getStore()?.zeroRetention !== true) reportCrossContext(sink);
+  return out;
+}
+
 /** True when `text` holds registered content of an in-flight ZRM scope. */
 export function isTainted(text: string): boolean {
   return state.taint.contains(text);

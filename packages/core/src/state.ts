@@ -40,3 +40,8 @@ export function setDefaultPolicy(policy: Policy): void {
 export function inFlightTaintCount(): number {
   return state.taint.ownerCount;
 }
+
+/** Length of the shortest string that can hold content of an in-flight ZRM request (Infinity: none in flight). */
+export function shortestTaintedLength(): number {
+  return state.taint.shortestMatch;
+}

@@ -41,6 +41,7 @@ const BASE = 0x01000193;
 /** Beyond this many values an owner checks repeats with a Set instead of a scan. */
 const VALUES_AS_ARRAY = 16;
 const MIN_BUCKETS = 1 << 16;
+const FILTER_BITS_PER_BUCKET = 16;
 const MIN_FRAGMENTS = 1 << 10;
 /** The k-gram hashes of the value being winnowed (reused: registration allocates nothing). */
 let scratch = new Int32Array(1024);
@@ -103,6 +104,23 @@ export class TaintIndex {
   #live = 0;
   #buckets = new Int32Array(MIN_BUCKETS).fill(-1);
   #mask = MIN_BUCKETS - 1;
+  /**
+   * Quick reject: one bit per hash (FILTER_BITS_PER_BUCKET per bucket) set for
+   * every fragment inserted. A scan reads this small table at every window and
+   * the bucket chains only on a set bit, so a clean text costs a pass over
+   * memory that stays in cache. Released fragments leave their bits set until
+   * the filter is rebuilt (a false positive costs one bucket read).
+   */
+  #filter = new Int32Array((MIN_BUCKETS * FILTER_BITS_PER_BUCKET) >>> 5);
+  #filterMask = ((MIN_BUCKETS * FILTER_BITS_PER_BUCKET) >>> 5) - 1;
+  /** Bits set since the filter was last rebuilt. */
+  #filterSets = 0;
+  /** Window lengths with fragments in the index, for the scan (an array: no iterator per scan). */
+  #scanWindows: number[] = [];
+  /** Minimum run → number of live values matched from that many characters on. */
+  readonly #runCounts = new Map<number, number>();
+  /** The shortest run any live value matches from: a shorter text cannot hold a match. */
+  #shortestRun = Infinity;
   readonly #values: (string | undefined)[] = [];
   readonly #valueWindow: number[] = [];
   readonly #valueFragments: number[] = [];
@@ -129,6 +147,15 @@ export class TaintIndex {
 
   get isEmpty(): boolean {
     return this.#live === 0 && this.#pending.length === 0;
+  }
+
+  /**
+   * Length of the shortest string that can hold registered content (a value
+   * matched whole, a fragment, or a binary value's text form not indexed yet):
+   * a sink can pass shorter strings without a scan. Infinity when empty.
+   */
+  get shortestMatch(): number {
+    return Math.min(this.#shortestRun, this.#pendingRun);
   }
 
   /**
@@ -161,6 +188,15 @@ export class TaintIndex {
   }
 
   add(owner: TaintOwner, value: string, maxFragments = owner.options.maxFragmentsPerValue): void {
+    this.#addValue(owner, value, maxFragments);
+    if (needsJsonEscape(value)) {
+      // a JSON line (pino, winston, OTLP) holds the escaped form: `he said \"hi\"`, `line\nbreak`
+      const escaped = JSON.stringify(value).slice(1, -1);
+      if (escaped !== value) this.#addValue(owner, escaped, maxFragments);
+    }
+  }
+
+  #addValue(owner: TaintOwner, value: string, maxFragments: number): void {
     const options = owner.options;
     if (owner.released || value.length < options.minLength || !addOwnValue(owner, value)) return;
     if (owner.id === -1) this.#enter(owner);
@@ -178,9 +214,35 @@ export class TaintIndex {
       added = this.#sample(owner, value, slot, window, plan.stride);
     }
     this.#valueMinRun[slot] = plan.minRun;
+    this.#countRun(plan.minRun, 1);
     this.#valueWindow[slot] = window;
     this.#valueFragments[slot] = added;
-    if (added > 0) this.#windowLengths.set(window, (this.#windowLengths.get(window) ?? 0) + added);
+    if (added > 0) this.#countWindow(window, added);
+  }
+
+  #countRun(run: number, delta: number): void {
+    const before = this.#runCounts.get(run) ?? 0;
+    const after = Math.max(0, before + delta);
+    this.#runCounts.set(run, after);
+    if ((before === 0) !== (after === 0)) {
+      let shortest = Infinity;
+      for (const [length, count] of this.#runCounts)
+        if (count > 0 && length < shortest) shortest = length;
+      this.#shortestRun = shortest;
+    }
+  }
+
+  /** Keeps the per-length fragment counts and the scan's list of lengths in step. */
+  #countWindow(window: number, delta: number): void {
+    const before = this.#windowLengths.get(window) ?? 0;
+    const after = Math.max(0, before + delta);
+    // a length whose count drops to 0 stays in the map: deleting and re-adding the last entry re-hashes it
+    this.#windowLengths.set(window, after);
+    if ((before === 0) !== (after === 0)) {
+      const windows: number[] = [];
+      for (const [length, count] of this.#windowLengths) if (count > 0) windows.push(length);
+      this.#scanWindows = windows.sort((a, b) => a - b);
+    }
   }
 
   release(owner: TaintOwner): void {
@@ -205,10 +267,9 @@ export class TaintIndex {
     owner.lastFragment = -1;
     for (const slot of owner.valueSlots) {
       this.#values[slot] = undefined;
-      const window = this.#valueWindow[slot] as number;
-      // a length whose count drops to 0 stays in the map: deleting and re-adding the last entry re-hashes it
-      const left = (this.#windowLengths.get(window) ?? 0) - (this.#valueFragments[slot] as number);
-      this.#windowLengths.set(window, Math.max(0, left));
+      const fragments = this.#valueFragments[slot] as number;
+      if (fragments > 0) this.#countWindow(this.#valueWindow[slot] as number, -fragments);
+      this.#countRun(this.#valueMinRun[slot] as number, -1);
       this.#freeValues.push(slot);
     }
     owner.valueSlots.length = 0;
@@ -222,6 +283,7 @@ export class TaintIndex {
       this.#ownerCount--;
     }
     if (this.#ownerCount === 0 && this.#rows > MIN_FRAGMENTS) this.#reset();
+    else if (this.#filterSets > 2 * this.#live + MIN_FRAGMENTS) this.#rebuildFilter();
   }
 
   /** Releases every owner whose scope has been garbage-collected; returns how many. */
@@ -241,15 +303,12 @@ export class TaintIndex {
 
   /** `text` with every registered value and fragment replaced by a placeholder (same string when clean). */
   scrub(text: string): string {
-    const spans = this.#find(text, false);
-    if (spans === undefined) return text;
-    let out = '';
-    let at = 0;
-    for (let i = 0; i < spans.length; i += 2) {
-      out += text.slice(at, spans[i]) + REDACTED;
-      at = spans[i + 1] as number;
-    }
-    return out + text.slice(at);
+    return replaceSpans(text, this.#find(text, false));
+  }
+
+  /** `scrub` for a JSON text: only string tokens are scanned (see `#findJson`). */
+  scrubJson(text: string): string {
+    return replaceSpans(text, this.#findJson(text, false));
   }
 
   /**
@@ -355,6 +414,29 @@ export class TaintIndex {
     this.#owners.length = 0;
     this.#freeOwners.length = 0;
     this.#windowLengths.clear();
+    this.#scanWindows = [];
+    this.#runCounts.clear();
+    this.#shortestRun = Infinity;
+    this.#rebuildFilter();
+  }
+
+  /** A filter sized to the bucket table, with the bits of live fragments only. */
+  #rebuildFilter(): void {
+    const words = (this.#buckets.length * FILTER_BITS_PER_BUCKET) >>> 5;
+    if (this.#filter.length === words) this.#filter.fill(0);
+    else this.#filter = new Int32Array(words);
+    this.#filterMask = words - 1;
+    const slab = this.#slab;
+    const filter = this.#filter;
+    const mask = this.#filterMask;
+    for (let f = 0; f < this.#rows; f++) {
+      const row = f * STRIDE;
+      if (slab[row + LENGTH] === 0) continue;
+      const h = slab[row + HASH] as number;
+      const word = (h >>> 5) & mask;
+      filter[word] = (filter[word] as number) | (1 << (h & 31));
+    }
+    this.#filterSets = this.#live;
   }
 
   /** Puts one fragment in the index; returns 0 when the owner indexed the same run just before. */
@@ -368,11 +450,14 @@ export class TaintIndex {
   ): number {
     let slab = this.#slab;
     const bucket = hash & this.#mask;
-    // a repeated run ("yyyy…") is indexed once per owner: the owner's own latest fragments head the chain
+    // a repeated run ("yyyy…") is indexed once per value: the owner's own latest fragments head the chain.
+    // (Only within one value: a hit is extended against the fragment's own value, so a run shared by two
+    // values must be indexed for each, or a match in the second would be cut short by the first.)
     for (let f = this.#buckets[bucket] as number; f !== -1;) {
       const row = f * STRIDE;
       if (slab[row + OWNER] !== owner.id) break;
       if (
+        slab[row + VALUE] === slot &&
         slab[row + HASH] === hash &&
         slab[row + LENGTH] === length &&
         sameRun(
@@ -410,6 +495,9 @@ export class TaintIndex {
     slab[row + OWNER] = owner.id;
     if (head !== -1) slab[head * STRIDE + PREV] = f;
     this.#buckets[bucket] = f;
+    const word = (hash >>> 5) & this.#filterMask;
+    this.#filter[word] = (this.#filter[word] as number) | (1 << (hash & 31));
+    this.#filterSets++;
     owner.lastFragment = f;
     if (++this.#live > this.#buckets.length * 2) this.#grow();
     return 1;
@@ -434,34 +522,85 @@ export class TaintIndex {
     }
     this.#buckets = buckets;
     this.#mask = mask;
+    this.#rebuildFilter();
   }
 
   /** Sorted, merged [start, end) pairs of tainted spans, or undefined when clean. */
   #find(text: string, firstOnly: boolean): number[] | undefined {
-    if (
-      this.#pending.length > 0 &&
-      text.length >= this.#pendingRun &&
-      hasFormRun(text, this.#pendingRun)
-    ) {
-      this.#indexBinaries();
-    }
-    if (this.#live === 0) return undefined;
+    if (this.#pending.length > 0) this.#indexPendingFor(text, 0, text.length);
+    if (this.#live === 0 || text.length < this.#shortestRun) return undefined;
+    const spans = this.#findIn(text, 0, text.length, firstOnly, undefined);
+    return spans !== undefined && (this.#scanWindows.length > 1 || spans.length > 2)
+      ? merge(spans)
+      : spans;
+  }
+
+  /**
+   * The same for a JSON text (a log line, an OTLP body): only its string tokens
+   * are scanned, since numbers, literals and punctuation hold no content. A
+   * registered value is also indexed in its JSON-escaped form, so content with
+   * quotes or newlines is found inside a token as it is written.
+   */
+  #findJson(text: string, firstOnly: boolean): number[] | undefined {
+    if (this.#live === 0 && this.#pending.length === 0) return undefined;
+    const shortest = this.shortestMatch;
     let spans: number[] | undefined;
-    let passes = 0;
+    const end = text.length;
+    let at = text.indexOf('"');
+    while (at !== -1) {
+      const from = at + 1;
+      let to = text.indexOf('"', from);
+      // an escaped quote (odd number of backslashes before it) does not end the token
+      while (to !== -1 && isEscaped(text, to)) to = text.indexOf('"', to + 1);
+      if (to === -1) to = end;
+      if (to - from >= shortest) {
+        if (this.#pending.length > 0) this.#indexPendingFor(text, from, to);
+        if (this.#live > 0 && to - from >= this.#shortestRun) {
+          spans = this.#findIn(text, from, to, firstOnly, spans);
+          if (firstOnly && spans !== undefined) return spans;
+        }
+      }
+      at = to >= end ? -1 : text.indexOf('"', to + 1);
+    }
+    return spans !== undefined && spans.length > 2 ? merge(spans) : spans;
+  }
+
+  /** Indexes pending binary values once `text[from, to)` holds a hex/base64 run they could be caught in. */
+  #indexPendingFor(text: string, from: number, to: number): void {
+    if (to - from >= this.#pendingRun && hasFormRun(text, this.#pendingRun, from, to))
+      this.#indexBinaries();
+  }
+
+  /** Spans found in `text[from, to)` (matches extend over the whole text), added to `spans`. */
+  #findIn(
+    text: string,
+    from: number,
+    to: number,
+    firstOnly: boolean,
+    found: number[] | undefined,
+  ): number[] | undefined {
+    let spans = found;
     const buckets = this.#buckets;
     const mask = this.#mask;
-    for (const [length, count] of this.#windowLengths) {
-      if (count === 0 || text.length < length) continue;
-      passes++;
+    const filter = this.#filter;
+    const filterMask = this.#filterMask;
+    const windows = this.#scanWindows;
+    for (let w = 0; w < windows.length; w++) {
+      const length = windows[w] as number;
+      if (to - from < length) break;
       const drop = power(length);
       let coveredEnd = -1;
-      let h = hashAt(text, 0, length);
-      const last = text.length - length;
-      for (let i = 0; ; i++) {
-        if (i + length > coveredEnd && buckets[h & mask] !== -1) {
+      let h = hashAt(text, from, length);
+      const last = to - length;
+      for (let i = from; ; i++) {
+        if (
+          (filter[(h >>> 5) & filterMask] as number) & (1 << (h & 31)) &&
+          i + length > coveredEnd &&
+          buckets[h & mask] !== -1
+        ) {
           const end = this.#match(text, i, length, h, spans);
           if (end !== undefined) {
-            if (firstOnly) return [];
+            if (firstOnly) return end;
             spans = end;
             coveredEnd = end[end.length - 1] as number;
           }
@@ -472,7 +611,7 @@ export class TaintIndex {
           0;
       }
     }
-    return spans !== undefined && (passes > 1 || spans.length > 2) ? merge(spans) : spans;
+    return spans;
   }
 
   /** Verifies a hash hit and extends it to the longest common run; returns the spans with it added. */
@@ -523,6 +662,32 @@ export class TaintIndex {
     }
     return out;
   }
+}
+
+/** Does JSON write `value` escaped (quotes, backslashes, control characters, lone surrogates)? */
+function needsJsonEscape(value: string): boolean {
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return true;
+  }
+  return false;
+}
+
+function replaceSpans(text: string, spans: number[] | undefined): string {
+  if (spans === undefined) return text;
+  let out = '';
+  let at = 0;
+  for (let i = 0; i < spans.length; i += 2) {
+    out += text.slice(at, spans[i]) + REDACTED;
+    at = spans[i + 1] as number;
+  }
+  return out + text.slice(at);
+}
+
+function isEscaped(text: string, quote: number): boolean {
+  let slashes = 0;
+  for (let i = quote - 1; i >= 0 && text.charCodeAt(i) === 92; i--) slashes++;
+  return slashes % 2 === 1;
 }
 
 function merge(spans: number[]): number[] {

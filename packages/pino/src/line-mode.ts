@@ -1,4 +1,4 @@
-import { currentScope, type ZrmScope } from '@zrm/core';
+import { currentScope, inFlightTaintCount, type ZrmScope } from '@zrm/core';
 import type { PinoHooks } from './types.js';
 
 /**
@@ -7,9 +7,13 @@ import type { PinoHooks } from './types.js';
  * (synchronous) call, so they need not look the scope up again.
  */
 export enum LineMode {
-  /** Ordinary scope, or no scope and nothing registered: pino as is. */
+  /** Not a ZRM scope, and no ZRM request in flight: pino as is. */
   Pass = 0,
-  /** No scope (context lost) while ZRM content is registered: scrub registered content. */
+  /**
+   * Not a ZRM scope (ordinary, ended, none) while ZRM requests are in flight: the
+   * line is scrubbed of their registered content, since a shared connection,
+   * batcher or pooled socket can carry one request's data in another's context.
+   */
   Scrub = 1,
   /** ZRM scope: the line is rebuilt content-free. */
   ZeroRetention = 2,
@@ -41,9 +45,9 @@ export function enterLineMode(mode: LineMode): LineMode {
  */
 
 /**
- * pino's `hooks.logMethod`: a call in an ordinary scope goes straight to pino's
- * method (even inside another line being written: every hook of that call is
- * scope-aware, so an ordinary line stays untouched); every other call to `decide`.
+ * pino's `hooks.logMethod`: a call in an ordinary scope while no ZRM request is
+ * in flight goes straight to pino's method (even inside another line being
+ * written: every hook of that call is scope-aware); every other call to `decide`.
  */
 export function passOrDecide(
   decide: (logger: object, args: unknown[], method: LogMethod, scope: ZrmScope | undefined) => void,
@@ -51,7 +55,7 @@ export function passOrDecide(
 ): LogMethodHook {
   return function logMethod(this: object, args, method) {
     const scope = scopeNow();
-    if (scope === undefined || scope.zeroRetention) {
+    if (scope === undefined || scope.zeroRetention || inFlightTaintCount() > 0) {
       decide(this, args, method, scope);
       return;
     }

@@ -1,4 +1,4 @@
-import { scrubString } from '@zrm/core';
+import { scrubJson, scrubString } from '@zrm/core';
 
 function scrubValues(value: unknown): unknown {
   if (typeof value === 'string') return scrubString(value);
@@ -24,7 +24,7 @@ function isJson(text: string): boolean {
  * line's values are scrubbed one by one, so the line stays valid JSON.
  */
 export function scrubLine(line: string): string {
-  const out = scrubString(line);
+  const out = scrubJson(line, 'pino');
   if (out === line) return line;
   const newline = line.endsWith('\n') ? '\n' : '';
   const body = newline ? line.slice(0, -1) : line;

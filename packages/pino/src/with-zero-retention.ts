@@ -25,7 +25,10 @@ export const DEFAULT_SAFE_MESSAGES: readonly string[] = [
   'Server listening',
 ];
 
-function settingsFrom(options: ZeroRetentionLogOptions | undefined): LogSettings {
+function settingsFrom(
+  options: ZeroRetentionLogOptions | undefined,
+  judgeInputs: boolean,
+): LogSettings {
   if (options !== undefined && (typeof options !== 'object' || options === null)) {
     throw new TypeError('withZeroRetention: zrm options must be an object');
   }
@@ -37,7 +40,7 @@ function settingsFrom(options: ZeroRetentionLogOptions | undefined): LogSettings
   if (!Array.isArray(safe) || safe.some((m) => typeof m !== 'string')) {
     throw new TypeError('withZeroRetention: safeMessages must be an array of strings');
   }
-  return { keepMessages: messages === 'keep', safeMessages: new Set(safe) };
+  return { keepMessages: messages === 'keep', safeMessages: new Set(safe), judgeInputs };
 }
 
 function composeLogMethod(user: LogMethodHook | undefined, settings: LogSettings): LogMethodHook {
@@ -94,7 +97,6 @@ export function withZeroRetention<O extends object = PinoOptionsLike>(
   if (typeof hooks !== 'object' || hooks === null)
     throw new TypeError('withZeroRetention: hooks must be an object');
   const userHooks = hooks as PinoHooks;
-  const settings = settingsFrom(zrmOptions);
   if ((userHooks as Record<symbol, unknown>)[composed] === true) return options as O;
   const logMethod = optionalFunction<LogMethodHook>(userHooks.logMethod, 'hooks.logMethod');
   const streamWrite = optionalFunction<NonNullable<PinoHooks['streamWrite']>>(
@@ -102,6 +104,11 @@ export function withZeroRetention<O extends object = PinoOptionsLike>(
     'hooks.streamWrite',
   );
   const mixin = optionalFunction<Mixin>(input.mixin, 'mixin');
+  const formatLog = (input as { formatters?: { log?: unknown } }).formatters?.log;
+  const settings = settingsFrom(
+    zrmOptions,
+    mixin === undefined && streamWrite === undefined && formatLog === undefined,
+  );
   const out: PinoOptionsLike = {
     ...input,
     hooks: {

@@ -68,7 +68,7 @@ function serializerFor(
 // never changes it; loggers have few serializers, so they are looked up in the object, not the reverse.
 const serializerKeyLists = new WeakMap<Serializers, readonly string[]>();
 
-function serializerKeys(serializers: Serializers): readonly string[] {
+export function serializerKeys(serializers: Serializers): readonly string[] {
   let keys = serializerKeyLists.get(serializers);
   if (keys === undefined) {
     keys = Object.keys(serializers);

@@ -1,6 +1,7 @@
 import { emitRedaction, inFlightTaintCount, scrubString, type ZrmScope } from '@zrm/core';
 import { safeChindings } from './bindings.js';
 import { LineMode, enterLineMode } from './line-mode.js';
+import { ordinaryLineClean } from './ordinary-line.js';
 import { pinoSymbols, serializersSymbol } from './pino-symbols.js';
 import { zrmArgs, type Serializers } from './zrm-args.js';
 
@@ -11,6 +12,12 @@ export interface LogSettings {
   readonly keepMessages: boolean;
   /** Bare messages kept as they are in ZRM (framework event names). */
   readonly safeMessages: ReadonlySet<string>;
+  /**
+   * Can a line outside ZRM be judged from its inputs (`ordinaryLineClean`)? Not
+   * with a user mixin, `formatters.log` or `streamWrite` hook, whose output zrm
+   * cannot foresee: then every such line is scrubbed once rendered.
+   */
+  readonly judgeInputs: boolean;
 }
 type Slots = Record<symbol, unknown>;
 
@@ -113,16 +120,9 @@ export function zrmLog(
   settings: LogSettings,
   scope: ZrmScope | undefined,
 ): void {
-  if (scope === undefined) {
-    // context lost: registered content of in-flight ZRM requests is scrubbed from the line (streamWrite hook)
-    return writeAsIs(
-      logger,
-      args,
-      log,
-      inFlightTaintCount() > 0 ? LineMode.Scrub : LineMode.Pass,
-      scope,
-    );
-  }
-  if (!scope.zeroRetention) return writeAsIs(logger, args, log, LineMode.Pass, scope);
-  writeZeroRetention(logger, args, log, scope, settings);
+  if (scope?.zeroRetention === true) return writeZeroRetention(logger, args, log, scope, settings);
+  // any other context (none, ordinary, ended): a line that may carry in-flight ZRM content is scrubbed (streamWrite hook)
+  const clean =
+    inFlightTaintCount() === 0 || (settings.judgeInputs && ordinaryLineClean(logger, args));
+  writeAsIs(logger, args, log, clean ? LineMode.Pass : LineMode.Scrub, scope);
 }

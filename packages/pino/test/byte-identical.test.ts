@@ -1,5 +1,5 @@
 import type pino from 'pino';
-import { runWithScope } from '@zrm/core';
+import { createScope, markSensitive, runWithScope } from '@zrm/core';
 import { withZeroRetention } from '@zrm/pino';
 import type { LoggerOptions } from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -71,6 +71,28 @@ describe.each(PINOS)('ordinary output is byte for byte plain pino (%s)', (_name,
       exercise(plainLog, c, err);
       exercise(zrmLog, c, err);
       expect(zrm.chunks.length).toBeGreaterThan(20);
+      expect(zrm.text()).toContain(c);
+      expect(zrm.chunks).toEqual(plain.chunks);
+    });
+
+    it(`writes the same bytes as plain pino while ZRM requests are in flight (${label})`, () => {
+      // their registered content is in no line here: every line must pass untouched
+      const inFlight = createScope({ zeroRetention: true, policy: { taint: { graceMs: 0 } } });
+      inFlight.run(() => markSensitive(`${canary('elsewhere')} a transcript no line here holds`));
+      const c = canary('identical');
+      const err = new Error(`failed ${c}`, { cause: new Error(`cause ${c}`) });
+      const plain = capture();
+      const zrm = capture();
+      const plainLog = pino(options(), plain);
+      const zrmLog = pino(withZeroRetention(options()), zrm);
+      try {
+        runWithScope({ zeroRetention: false }, () => exercise(plainLog, c, err));
+        runWithScope({ zeroRetention: false }, () => exercise(zrmLog, c, err));
+        exercise(plainLog, c, err);
+        exercise(zrmLog, c, err);
+      } finally {
+        inFlight.end();
+      }
       expect(zrm.text()).toContain(c);
       expect(zrm.chunks).toEqual(plain.chunks);
     });

@@ -1,4 +1,4 @@
-import { createScope, definePolicy, markSensitive, runWithScope } from '@zrm/core';
+import { REDACTED, createScope, definePolicy, markSensitive, runWithScope } from '@zrm/core';
 import { withZeroRetention } from '@zrm/pino';
 import { describe, expect, it } from 'vitest';
 import { PINOS, canary, capture } from './helpers.js';
@@ -79,18 +79,19 @@ describe.each(PINOS)('one walk over the merging object (%s)', (_name, pino) => {
     });
   });
 
-  it('writes an ordinary line logged while a lost-context line is being written as is', () => {
+  it('writes an ordinary line logged while a lost-context line is being written with its own content, scrubbed of in-flight ZRM content', () => {
     const outer = capture();
     const inner = capture();
     const innerLog = pino(withZeroRetention(), inner);
     const ordinary = createScope({ zeroRetention: false });
     const secret = canary('nested');
+    const kept = canary('kept');
     const outerLog = pino(
       withZeroRetention({
         formatters: {
           log(o: Record<string, unknown>) {
             // an ordinary request's line, written while the outer (lost-context) line is rendered
-            ordinary.run(() => innerLog.info({ note: secret }));
+            ordinary.run(() => innerLog.info({ note: secret, own: kept }));
             return o;
           },
         },
@@ -109,6 +110,7 @@ describe.each(PINOS)('one walk over the merging object (%s)', (_name, pino) => {
       ordinary.end();
     }
     expect(outer.text()).not.toContain(secret);
-    expect(inner.records()).toEqual([expect.objectContaining({ note: secret })]);
+    // the nested ordinary line keeps its own content and loses the in-flight ZRM request's
+    expect(inner.records()).toEqual([expect.objectContaining({ note: REDACTED, own: kept })]);
   });
 });

@@ -1,0 +1,97 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  REDACTED,
+  createScope,
+  markSensitive,
+  scrubJson,
+  scrubString,
+  shortestTaintedLength,
+} from '@zrm/core';
+
+const policy = { taint: { graceMs: 0 } };
+
+function inFlight(...values: string[]) {
+  const scope = createScope({ zeroRetention: true, policy });
+  scope.run(() => markSensitive(...values));
+  return scope;
+}
+
+describe('taint in JSON text', () => {
+  it('finds content with quotes, backslashes and newlines in the escaped form a JSON line holds', () => {
+    const text = `he said "stop" \\ then\nthe card is 4111 1111 1111 1111 ${Math.random()}`;
+    const scope = inFlight(text);
+    const line = JSON.stringify({ level: 30, transcript: text, n: 1 });
+    expect(line).not.toContain(text); // escaped, so the raw value is not in the line as such
+    const out = scrubJson(line);
+    expect(out).not.toContain('4111 1111 1111 1111');
+    expect(JSON.parse(out)).toEqual({ level: 30, transcript: REDACTED, n: 1 });
+    expect(scrubString(line)).not.toContain('4111 1111 1111 1111');
+    scope.end();
+  });
+
+  it('scans every string token, keys included, and nothing is missed behind an escaped quote', () => {
+    const secret = `zrm-${Math.random().toString(36).slice(2)}-private words here`;
+    const scope = inFlight(secret);
+    const line = `{"a":"x \\" y","${secret}":1,"b":"pre ${secret} post"}`;
+    expect(scrubJson(line)).toBe(`{"a":"x \\" y","${REDACTED}":1,"b":"pre ${REDACTED} post"}`);
+    scope.end();
+  });
+
+  it('agrees with the whole-text scan on random JSON documents holding registered content', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ minLength: 16, maxLength: 60 }),
+        fc.jsonValue({ maxDepth: 3 }),
+        fc.nat(3),
+        (secret, doc, where) => {
+          const scope = inFlight(secret);
+          try {
+            const holder = [doc, { note: `x ${secret} y` }, secret, { [secret]: 1 }][where];
+            const line = JSON.stringify({ doc: holder });
+            const viaTokens = scrubJson(line);
+            // every registered run the whole-text scan finds, the token scan finds too
+            expect(viaTokens.includes(JSON.stringify(secret).slice(1, -1))).toBe(false);
+            expect(scrubString(viaTokens)).toBe(viaTokens);
+          } finally {
+            scope.end();
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('finds a run of a second value of one request that shares its start with the first', () => {
+    // both values' winnowed fragment is the shared run: each value must keep its own
+    // (here the second value is the first's JSON-escaped form)
+    const scope = inFlight('          ? 7" ) ');
+    expect(scrubString('x           ? 7\\" )  y')).toBe(`x ${REDACTED} y`);
+    expect(scrubString('x           ? 7" )  y')).toBe(`x ${REDACTED} y`);
+    scope.end();
+  });
+
+  it('reports the shortest string that can hold registered content, Infinity when none is in flight', () => {
+    expect(shortestTaintedLength()).toBe(Infinity);
+    const long = inFlight('a long transcript of more than sixteen characters');
+    expect(shortestTaintedLength()).toBe(16);
+    const short = inFlight('Smith!!');
+    expect(shortestTaintedLength()).toBe(7);
+    short.end();
+    expect(shortestTaintedLength()).toBe(16);
+    long.end();
+    expect(shortestTaintedLength()).toBe(Infinity);
+  });
+
+  it('still finds live content after thousands of owners came and went (quick-reject filter rebuilt)', () => {
+    const keep = `kept-${Math.random()} content that stays in flight`;
+    const live = inFlight(keep);
+    for (let i = 0; i < 5_000; i++)
+      inFlight(`churn ${i} ${Math.random()} some registered words`).end();
+    expect(scrubString(`x ${keep} y`)).toBe(`x ${REDACTED} y`);
+    expect(scrubString('churn 17 0.123 some registered words')).toBe(
+      'churn 17 0.123 some registered words',
+    );
+    live.end();
+  });
+});
