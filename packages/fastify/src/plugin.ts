@@ -16,7 +16,7 @@ import { bindRequest } from './bind-request.js';
 import { guardMultipart } from './multipart.js';
 import { refuseRequest, refuseUnavailable } from './refuse.js';
 import { registerBody, registerQuery } from './register-content.js';
-import { wrapRequestLogger } from './request-logger.js';
+import { isZeroRetentionPino, wrapRequestLogger } from './request-logger.js';
 import { requestStateOf as stateOf, scopeOf } from './request-state.js';
 import type { ZeroRetentionFastifyOptions } from './types.js';
 import { useForNotFound } from './not-found.js';
@@ -67,8 +67,11 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
   ) {
     const child = previousFactory.call(this, logger, bindings, childOptions, raw);
     const state = stateOf(raw, policy);
-    // an early "ordinary" is final (no flag, no policy to ask): such a request keeps Fastify's own logger
-    return state.mode === 'ordinary' ? child : wrapRequestLogger(child, state, policy);
+    // an early "ordinary" is final (no flag, no policy to ask): such a request keeps Fastify's own
+    // logger when that logger is zrm's pino, which keeps in-flight ZRM content out of every line itself
+    return state.mode === 'ordinary' && isZeroRetentionPino(child)
+      ? child
+      : wrapRequestLogger(child, state, policy);
   };
   // without a logger Fastify makes no request logger at all: a factory would only cost time per request
   const silent = logsNothing(fastify);

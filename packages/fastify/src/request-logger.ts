@@ -1,4 +1,4 @@
-import { currentScope, redact, type Policy } from '@zrm/core';
+import { currentScope, inFlightTaintCount, redact, scrubUrl, type Policy } from '@zrm/core';
 import type { FastifyBaseLogger } from 'fastify';
 import { redactLogArgs } from './log-args.js';
 import type { RequestState } from './request-state.js';
@@ -27,7 +27,8 @@ function write(logger: RequestLogger, level: Level, args: unknown[]): void {
   const state = logger[kState];
   switch (state.mode) {
     case 'ordinary':
-      target[level](...args);
+      if (inFlightTaintCount() === 0) target[level](...args);
+      else target[level](...scrubOrdinaryArgs(args));
       return;
     case 'undecided':
       if (!state.hold(() => write(logger, level, args))) countDropped();
@@ -40,6 +41,60 @@ function write(logger: RequestLogger, level: Level, args: unknown[]): void {
         countDropped();
       }
   }
+}
+
+const SINK = { sink: 'fastify' } as const;
+const HOLDS_CONTENT = ['url', 'originalUrl', 'host', 'hostname'];
+
+/** A request object in a line outside ZRM: kept as it is unless a field its serializer renders is tainted. */
+function scrubRequest(req: unknown): unknown {
+  if (typeof req !== 'object' || req === null) return redact(req, SINK);
+  const fields = req as Record<string, unknown>;
+  let tainted = false;
+  for (const key of HOLDS_CONTENT) {
+    const value = fields[key];
+    if (typeof value === 'string' && scrubUrl(value, 'fastify') !== value) tainted = true;
+  }
+  if (!tainted) return req;
+  const summary: Record<string, unknown> = {};
+  for (const key of ['method', 'url', 'version', 'host', 'hostname', 'ip', 'id'])
+    if (typeof fields[key] === 'string') summary[key] = scrubUrl(fields[key]);
+  return summary;
+}
+
+/**
+ * The arguments of a line outside ZRM while ZRM requests are in flight: a
+ * request's logger may carry another request's content (a shared connection,
+ * a batcher), whatever logger the app uses. Registered content is removed,
+ * every other value passes as the same reference.
+ */
+function scrubOrdinaryArgs(args: readonly unknown[]): unknown[] {
+  const out = args.slice();
+  let start = 0;
+  const first = args[0];
+  if (typeof first === 'object' && first !== null && !(first instanceof Error)) {
+    const fields = first as Record<string, unknown>;
+    if ('req' in fields || 'res' in fields) {
+      // Fastify's request and reply objects: only what their serializers render is looked at
+      let copy: Record<string, unknown> | undefined;
+      const keys = Object.keys(fields);
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i] as string;
+        const before = fields[key];
+        const after =
+          key === 'res' ? before : key === 'req' ? scrubRequest(before) : redact(before, SINK);
+        if (copy === undefined && after !== before) {
+          copy = {};
+          for (let j = 0; j < i; j++) copy[keys[j] as string] = fields[keys[j] as string];
+        }
+        if (copy !== undefined) copy[key] = after;
+      }
+      if (copy !== undefined) out[0] = copy;
+      start = 1;
+    }
+  }
+  for (let i = start; i < args.length; i++) out[i] = redact(args[i], SINK);
+  return out;
 }
 
 function method(level: Level): LogFn {
@@ -93,4 +148,17 @@ export function wrapRequestLogger(
   for (const level of LEVELS) (logger as unknown as Record<Level, LogFn>)[level] = METHODS[level];
   (logger as unknown as { child: typeof child }).child = child;
   return logger;
+}
+
+const PINO_HOOKS = Symbol.for('pino.hooks');
+const ZRM_COMPOSED = Symbol.for('@zrm/pino.composed');
+
+/** Was this logger made by pino with `withZeroRetention` options (whose hooks cover every context)? */
+export function isZeroRetentionPino(logger: object): boolean {
+  const hooks = (logger as Record<symbol, unknown>)[PINO_HOOKS];
+  return (
+    typeof hooks === 'object' &&
+    hooks !== null &&
+    (hooks as Record<symbol, unknown>)[ZRM_COMPOSED] === true
+  );
 }
