@@ -9,7 +9,8 @@ import {
 import { observeZeroRetentionScopes, zeroRetentionPolicyFor } from './mark-trace.js';
 import { isPropagatedZeroRetention } from './propagated.js';
 import { reportError } from './report-error.js';
-import { cleanSpan, redactSpan, scrubEndedSpan } from './span-redaction.js';
+import { cleanSpan } from './cross-context.js';
+import { redactSpan, scrubEndedSpan } from './span-redaction.js';
 import { traceMarks } from './trace-marks.js';
 import type { ZeroRetentionOtelOptions, ZrmReadableSpan, ZrmSpanProcessor } from './types.js';
 
@@ -18,7 +19,9 @@ import type { ZeroRetentionOtelOptions, ZrmReadableSpan, ZrmSpanProcessor } from
  * requests reach it without content. A span is ZRM when it ends in a ZRM
  * scope, or when its trace is marked: by a scope entering ZRM while the trace
  * was active, by a span starting in a ZRM scope, or by a trusted propagated
- * `zrm=1`. Ordinary spans pass untouched.
+ * `zrm=1`. Every other span, in any context, loses only values holding
+ * registered content of an in-flight ZRM request; a span without such content
+ * passes as it is.
  */
 export class ZeroRetentionSpanProcessor<
   S extends ZrmReadableSpan = ZrmReadableSpan,
@@ -66,7 +69,7 @@ export class ZeroRetentionSpanProcessor<
     try {
       policy = zeroRetentionPolicyFor(span.spanContext().traceId);
       if (policy !== undefined) out = redactSpan(span, policy);
-      else if (currentScope() === undefined && inFlightTaintCount() > 0) out = cleanSpan(span);
+      else if (inFlightTaintCount() > 0) out = cleanSpan(span);
       else out = span;
     } catch (error) {
       // fail closed: a span that cannot be redacted is not exported
@@ -80,7 +83,7 @@ export class ZeroRetentionSpanProcessor<
     } catch (error) {
       reportError(this.#options.onError, 'span-processor', 'forward-failed', error);
     }
-    if (policy !== undefined) scrubEndedSpan(span, out);
+    if (out !== span) scrubEndedSpan(span, out);
   }
 
   forceFlush(): Promise<void> {
