@@ -13,7 +13,7 @@ function holdsContent(value: unknown, depth: number): boolean {
   if (typeof value !== 'object' || value === null || ArrayBuffer.isView(value)) return false;
   if (depth >= MAX_DEPTH) return true;
   if (Array.isArray(value)) {
-    for (const item of value) if (holdsContent(item, depth + 1)) return true;
+    for (let i = 0; i < value.length; i++) if (holdsContent(value[i], depth + 1)) return true;
     return false;
   }
   const map = value as Record<string, unknown>;
