@@ -110,35 +110,3 @@ export function redactName(name: string, policy: Policy): string {
   }
   return scrubText(name, policy);
 }
-
-function cleanValue(value: unknown): unknown {
-  if (typeof value === 'string') return isTainted(value) ? REDACTED : value;
-  if (Array.isArray(value)) {
-    return value.some((item) => typeof item === 'string' && isTainted(item))
-      ? value.map(cleanValue)
-      : value;
-  }
-  if (typeof value === 'object' && value !== null && !ArrayBuffer.isView(value)) {
-    const record = value as Record<string, unknown>;
-    const changed = cleanAttributes(record);
-    return changed;
-  }
-  return value;
-}
-
-/**
- * Outside ZRM, only values holding registered content of an in-flight ZRM
- * request (context was lost) are replaced. Returns `attributes` itself when clean.
- */
-export function cleanAttributes<T extends object | undefined>(attributes: T): T {
-  if (attributes === undefined) return attributes;
-  let out: Record<string, unknown> | undefined;
-  const source = attributes as Record<string, unknown>;
-  for (const key of Object.keys(source)) {
-    const before = source[key];
-    const after = cleanValue(before);
-    if (after !== before) out ??= { ...source };
-    if (out !== undefined) out[key] = after;
-  }
-  return (out ?? attributes) as T;
-}

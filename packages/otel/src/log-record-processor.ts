@@ -1,11 +1,5 @@
 import { trace, type Context } from '@opentelemetry/api';
-import {
-  currentScope,
-  definePolicy,
-  emitRedaction,
-  inFlightTaintCount,
-  type Policy,
-} from '@zrm/core';
+import { definePolicy, emitRedaction, inFlightTaintCount, type Policy } from '@zrm/core';
 import { cleanLogRecord, redactLogRecord } from './log-record-redaction.js';
 import { observeZeroRetentionScopes, zeroRetentionPolicyFor } from './mark-trace.js';
 import { isPropagatedZeroRetention } from './propagated.js';
@@ -13,10 +7,12 @@ import { reportError } from './report-error.js';
 import type { ZeroRetentionOtelOptions, ZrmLogRecord, ZrmLogRecordProcessor } from './types.js';
 
 /**
- * Wraps a log-record processor: records emitted in a ZRM scope, or in a
- * marked trace, reach it without content (pino's log sending, GenAI events,
- * direct Logs API use). The record is changed in place during `onEmit`, as
- * the SDK allows, so processors after this one see the redacted record too.
+ * Wraps a log-record processor: records of a ZRM request (emitted in its
+ * scope as its work, or in a marked trace) reach it without content (pino's
+ * log sending, GenAI events, direct Logs API use); any other record loses
+ * only values holding registered content of an in-flight ZRM request. The
+ * record is changed in place during `onEmit`, as the SDK allows, so
+ * processors after this one see the redacted record too.
  */
 export class ZeroRetentionLogRecordProcessor<
   R extends ZrmLogRecord = ZrmLogRecord,
@@ -43,7 +39,7 @@ export class ZeroRetentionLogRecordProcessor<
       if (policy === undefined && isPropagatedZeroRetention(context))
         policy = this.#policy ?? definePolicy();
       if (policy !== undefined) redactLogRecord(logRecord, policy);
-      else if (currentScope() === undefined && inFlightTaintCount() > 0) cleanLogRecord(logRecord);
+      else if (inFlightTaintCount() > 0) cleanLogRecord(logRecord);
     } catch (error) {
       // fail closed: a record that cannot be redacted is not exported
       if (policy !== undefined)

@@ -1,5 +1,6 @@
-import { isTainted, redact, REDACTED, type Policy } from '@zrm/core';
-import { cleanAttributes, redactAttributes } from './attributes.js';
+import { redact, REDACTED, type Policy } from '@zrm/core';
+import { redactAttributes } from './attributes.js';
+import { cleanLogFields } from './cross-context.js';
 import { ZERO_RETENTION_ATTRIBUTE } from './marker.js';
 import type { ZrmLogRecord } from './types.js';
 
@@ -51,12 +52,11 @@ export function redactLogRecord(record: ZrmLogRecord, policy: Policy): void {
   (record as unknown as Writable).setAttribute(ZERO_RETENTION_ATTRIBUTE, true);
 }
 
-/** Outside ZRM: removes registered content of in-flight ZRM requests only, in place. */
+/**
+ * Not a ZRM record (any context): a body or attribute holding registered
+ * content of an in-flight ZRM request becomes `[REDACTED]`, in place.
+ */
 export function cleanLogRecord(record: ZrmLogRecord): void {
-  const body = record.body;
-  const cleanBody =
-    typeof body === 'string' ? (isTainted(body) ? REDACTED : body) : cleanAttributes({ body }).body;
-  const attributes = cleanAttributes(record.attributes);
-  if (cleanBody === body && attributes === record.attributes) return;
-  apply(record, cleanBody, attributes);
+  const clean = cleanLogFields(record.body, record.attributes);
+  if (clean !== undefined) apply(record, clean.body, clean.attributes);
 }

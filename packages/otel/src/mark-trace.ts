@@ -30,9 +30,13 @@ export function observeZeroRetentionScopes(observer: Observer = markActiveTrace)
   return () => observers.delete(observer);
 }
 
-/** The ZRM policy that applies to a record of `traceId` ending now, or undefined for ordinary records. */
+/**
+ * The ZRM policy that applies to a record of `traceId` ending now, or
+ * undefined for ordinary records: the current ZRM scope's when the record is
+ * its work (`traceMarks.owns`), else the policy of a marked trace.
+ */
 export function zeroRetentionPolicyFor(traceId: string | undefined): Policy | undefined {
   const scope = currentScope();
-  if (scope?.zeroRetention === true) return scope.policy;
+  if (scope?.zeroRetention === true && traceMarks.owns(scope, traceId)) return scope.policy;
   return traceId === undefined ? undefined : traceMarks.lookup(traceId);
 }

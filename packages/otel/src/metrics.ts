@@ -8,8 +8,8 @@ const SOURCE = 'zrm.source';
 
 /**
  * Content-free counters through `@opentelemetry/api`: ZRM requests (by
- * decision source), redacted fields, dropped records and blocked writes (by
- * sink name). Never a request id, a key or a value. Pass `onRedaction` as the
+ * decision source), redacted fields, dropped records, blocked writes and
+ * cross-context removals (by sink name). Never a request id, a key or a value. Pass `onRedaction` as the
  * policy's hook; ZRM requests are counted as their scopes enter ZRM.
  */
 export function createZeroRetentionMetrics(
@@ -32,6 +32,11 @@ export function createZeroRetentionMetrics(
     description: 'Writes to a retaining sink blocked in Zero Retention Mode',
     unit: '{write}',
   });
+  const crossContext = meter.createCounter('zrm.cross_context_fields', {
+    description:
+      "Values holding an in-flight ZRM request's content removed from a record written in another context",
+    unit: '{field}',
+  });
   const stop = observeZeroRetentionScopes((scope) => {
     // a nested scope of a ZRM request is the same request
     if (scope.parent?.zeroRetention !== true) requests.add(1, { [SOURCE]: scope.source });
@@ -43,6 +48,7 @@ export function createZeroRetentionMetrics(
     if (event.kind === 'redacted') redacted.add(count, attributes);
     else if (event.kind === 'dropped-record') dropped.add(count, attributes);
     else if (event.kind === 'blocked-write') blocked.add(count, attributes);
+    else if (event.kind === 'cross-context') crossContext.add(count, attributes);
   };
   return { onRedaction, dispose: () => void stop() };
 }

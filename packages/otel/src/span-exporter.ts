@@ -1,7 +1,8 @@
 import { emitRedaction, inFlightTaintCount, type Policy } from '@zrm/core';
 import { observeZeroRetentionScopes } from './mark-trace.js';
 import { reportError } from './report-error.js';
-import { cleanSpan, redactSpan } from './span-redaction.js';
+import { cleanSpan } from './cross-context.js';
+import { redactSpan } from './span-redaction.js';
 import { traceMarks } from './trace-marks.js';
 import type {
   ZeroRetentionOtelOptions,

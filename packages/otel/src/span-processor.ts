@@ -5,20 +5,34 @@ import {
   emitRedaction,
   inFlightTaintCount,
   type Policy,
+  type ZrmScope,
 } from '@zrm/core';
+import { cleanSpan } from './cross-context.js';
 import { observeZeroRetentionScopes, zeroRetentionPolicyFor } from './mark-trace.js';
 import { isPropagatedZeroRetention } from './propagated.js';
 import { reportError } from './report-error.js';
-import { cleanSpan, redactSpan, scrubEndedSpan } from './span-redaction.js';
+import { redactSpan, scrubEndedSpan } from './span-redaction.js';
 import { traceMarks } from './trace-marks.js';
 import type { ZeroRetentionOtelOptions, ZrmReadableSpan, ZrmSpanProcessor } from './types.js';
 
+/** A span starting in a ZRM scope's context is that scope's: a root, one of its traces, or a marked trace. */
+function isOwnSpan(span: ZrmReadableSpan, scope: ZrmScope, traceId: string): boolean {
+  return (
+    span.parentSpanContext === undefined ||
+    traceMarks.owns(scope, traceId) ||
+    traceMarks.lookup(traceId) !== undefined
+  );
+}
+
 /**
  * Wraps a span processor (usually a `BatchSpanProcessor`): spans of ZRM
- * requests reach it without content. A span is ZRM when it ends in a ZRM
- * scope, or when its trace is marked: by a scope entering ZRM while the trace
- * was active, by a span starting in a ZRM scope, or by a trusted propagated
- * `zrm=1`. Ordinary spans pass untouched.
+ * requests reach it without content. A span is ZRM when its trace is marked
+ * (by a scope entering ZRM while the trace was active, by a span of the
+ * request starting in its ZRM scope, or by a trusted propagated `zrm=1`), or
+ * when it ends in a ZRM scope's context and is that request's work
+ * (`traceMarks.owns`). Every other span, in any context, loses only values
+ * holding registered content of an in-flight ZRM request; a span without such
+ * content passes as it is.
  */
 export class ZeroRetentionSpanProcessor<
   S extends ZrmReadableSpan = ZrmReadableSpan,
@@ -39,10 +53,12 @@ export class ZeroRetentionSpanProcessor<
     if (this.#shutdown !== undefined) return;
     try {
       const scope = currentScope();
+      const traceId = span.spanContext().traceId;
       if (scope?.zeroRetention === true) {
-        traceMarks.mark(span.spanContext().traceId, scope, scope.policy);
+        // a span of another request's trace started in this scope's context is not this request's
+        if (isOwnSpan(span, scope, traceId)) traceMarks.mark(traceId, scope, scope.policy);
       } else if (isPropagatedZeroRetention(parentContext)) {
-        traceMarks.mark(span.spanContext().traceId, span, this.#policy ?? definePolicy());
+        traceMarks.mark(traceId, span, this.#policy ?? definePolicy());
       }
       this.#inner.onStart(span, parentContext);
     } catch (error) {
@@ -66,7 +82,7 @@ export class ZeroRetentionSpanProcessor<
     try {
       policy = zeroRetentionPolicyFor(span.spanContext().traceId);
       if (policy !== undefined) out = redactSpan(span, policy);
-      else if (currentScope() === undefined && inFlightTaintCount() > 0) out = cleanSpan(span);
+      else if (inFlightTaintCount() > 0) out = cleanSpan(span);
       else out = span;
     } catch (error) {
       // fail closed: a span that cannot be redacted is not exported
@@ -80,7 +96,7 @@ export class ZeroRetentionSpanProcessor<
     } catch (error) {
       reportError(this.#options.onError, 'span-processor', 'forward-failed', error);
     }
-    if (policy !== undefined) scrubEndedSpan(span, out);
+    if (out !== span) scrubEndedSpan(span, out);
   }
 
   forceFlush(): Promise<void> {

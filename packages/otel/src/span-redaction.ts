@@ -1,5 +1,5 @@
 import { REDACTED, type Policy } from '@zrm/core';
-import { cleanAttributes, redactAttributes, redactName } from './attributes.js';
+import { redactAttributes, redactName } from './attributes.js';
 import { ZERO_RETENTION_ATTRIBUTE } from './marker.js';
 import { overlay } from './overlay.js';
 import type { ZrmReadableSpan } from './types.js';
@@ -35,37 +35,6 @@ export function redactSpan<S extends ZrmReadableSpan>(span: S, policy: Policy): 
         ? status
         : { ...status, message: REDACTED },
   });
-}
-
-/** Outside ZRM: the span itself, or a view without registered content of in-flight ZRM requests. */
-export function cleanSpan<S extends ZrmReadableSpan>(span: S): S {
-  const fields: Record<string, unknown> = {};
-  const name = cleanAttributes({ name: span.name }).name;
-  if (name !== span.name) fields.name = name;
-  const attributes = cleanAttributes(span.attributes);
-  if (attributes !== span.attributes) fields.attributes = attributes;
-  let eventsChanged = false;
-  const events = span.events.map((event) => {
-    const clean = cleanAttributes({ name: event.name });
-    const attrs = cleanAttributes(event.attributes);
-    if (clean.name === event.name && attrs === event.attributes) return event;
-    eventsChanged = true;
-    return { ...event, name: clean.name, attributes: attrs };
-  });
-  if (eventsChanged) fields.events = events;
-  let linksChanged = false;
-  const links = span.links.map((link) => {
-    const attrs = cleanAttributes(link.attributes);
-    if (attrs === link.attributes) return link;
-    linksChanged = true;
-    return { ...link, attributes: attrs };
-  });
-  if (linksChanged) fields.links = links;
-  const message = span.status.message;
-  if (message !== undefined && cleanAttributes({ message }).message !== message) {
-    fields.status = { ...span.status, message: REDACTED };
-  }
-  return Object.keys(fields).length === 0 ? span : overlay(span, fields);
 }
 
 /** Sets `key` on `target` when the object allows it; a frozen or read-only SDK object is left alone. */

@@ -13,6 +13,8 @@ interface TraceMark {
 }
 
 const MAX_OWNERS = 16;
+/** Traces remembered per owner; an owner that marked more is taken to own every trace (fail closed). */
+const MAX_TRACES = 16;
 
 /**
  * Trace ids of ZRM requests. A trace is marked while one of its owners runs,
@@ -22,6 +24,8 @@ const MAX_OWNERS = 16;
  */
 export class TraceMarks {
   readonly #marks = new Map<string, TraceMark>();
+  /** The traces each owner marked (held weakly by the owner: a scope's list goes with it). */
+  #traces = new WeakMap<MarkOwner, string[]>();
   #timer: ReturnType<typeof setInterval> | undefined;
   graceMs = 10_000;
   maxMarks = 100_000;
@@ -31,6 +35,7 @@ export class TraceMarks {
   }
 
   mark(traceId: string, owner: MarkOwner, policy: Policy): void {
+    this.#own(owner, traceId);
     const found = this.#marks.get(traceId);
     if (found !== undefined) {
       found.endedSeenAt = undefined;
@@ -54,6 +59,20 @@ export class TraceMarks {
     return this.#expired(found, Date.now()) ? undefined : found.policy;
   }
 
+  /**
+   * Is a record of `traceId` ending in `owner`'s context the work of `owner`?
+   * Yes for a trace it marked (even after the mark expired). An async context
+   * names who created a resource, not whose data flows through it: a record of
+   * another trace (a pooled socket's callback ending an ordinary request's
+   * span) is not. Fail closed: a record with no trace, or an owner that marked
+   * no trace (or more than are remembered), is taken as the owner's.
+   */
+  owns(owner: MarkOwner, traceId: string | undefined): boolean {
+    if (traceId === undefined) return true;
+    const traces = this.#traces.get(owner);
+    return traces === undefined || traces.length > MAX_TRACES || traces.includes(traceId);
+  }
+
   /** Forgets marks whose grace period is over. */
   sweep(): void {
     const now = Date.now();
@@ -67,6 +86,14 @@ export class TraceMarks {
 
   clear(): void {
     this.#marks.clear();
+    this.#traces = new WeakMap();
+  }
+
+  #own(owner: MarkOwner, traceId: string): void {
+    const traces = this.#traces.get(owner);
+    if (traces === undefined) this.#traces.set(owner, [traceId]);
+    // one past the limit stands for "too many to remember"
+    else if (traces.length <= MAX_TRACES && !traces.includes(traceId)) traces.push(traceId);
   }
 
   #expired(mark: TraceMark, now: number): boolean {

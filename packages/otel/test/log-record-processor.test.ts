@@ -3,9 +3,7 @@ import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import {
   BatchLogRecordProcessor,
-  InMemoryLogRecordExporter,
   LoggerProvider,
-  SimpleLogRecordProcessor,
   type ReadableLogRecord,
 } from '@opentelemetry/sdk-logs';
 import { createScope, markSensitive, runWithScope } from '@zrm/core';
@@ -13,6 +11,7 @@ import { ZeroRetentionLogRecordProcessor, type ZrmOtelError } from '@zrm/otel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canary, dump, findCanaries } from './support/canary.js';
 import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
+import { createLogging } from './support/logging.js';
 import { createTracing, useContextManager } from './support/tracing.js';
 
 let receiver: OtlpReceiver;
@@ -21,19 +20,6 @@ beforeAll(async () => {
   receiver = await startOtlpReceiver();
 });
 afterAll(() => receiver.close());
-
-function createLogging(onError?: (e: ZrmOtelError) => void) {
-  const exporter = new InMemoryLogRecordExporter();
-  const provider = new LoggerProvider({
-    processors: [
-      new ZeroRetentionLogRecordProcessor(new SimpleLogRecordProcessor({ exporter }), { onError }),
-    ],
-  });
-  return {
-    logger: provider.getLogger('zrm-test'),
-    records: () => exporter.getFinishedLogRecords(),
-  };
-}
 
 const view = (r: ReadableLogRecord) => ({
   body: r.body,

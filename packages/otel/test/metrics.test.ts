@@ -1,8 +1,16 @@
 import { metrics as sdkMetrics } from '@opentelemetry/sdk-node';
-import { definePolicy, guardWrite, redact, runWithScope } from '@zrm/core';
+import {
+  createScope,
+  definePolicy,
+  guardWrite,
+  markSensitive,
+  redact,
+  runWithScope,
+} from '@zrm/core';
 import { createZeroRetentionMetrics } from '@zrm/otel';
 import { describe, expect, it } from 'vitest';
 import { canary, dump, findCanaries } from './support/canary.js';
+import { createTracing } from './support/tracing.js';
 
 const {
   AggregationTemporality,
@@ -40,13 +48,23 @@ async function collect(
   return points;
 }
 
+/** A real meter provider with an in-memory reader, zrm's metrics on it, and a policy that reports to them. */
+function startMetrics(temporality = AggregationTemporality.CUMULATIVE) {
+  const exporter = new InMemoryMetricExporter(temporality);
+  const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
+  const provider = new MeterProvider({ readers: [reader] });
+  const zrmMetrics = createZeroRetentionMetrics({ meter: provider.getMeter('zrm-test') });
+  return {
+    zrmMetrics,
+    policy: definePolicy({ onRedaction: zrmMetrics.onRedaction }),
+    points: () => collect(reader, exporter),
+    shutdown: () => provider.shutdown(),
+  };
+}
+
 describe('createZeroRetentionMetrics', () => {
   it('counts ZRM requests once each, redacted fields and blocked writes with low-cardinality attributes and no content', async () => {
-    const exporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
-    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
-    const provider = new MeterProvider({ readers: [reader] });
-    const zrmMetrics = createZeroRetentionMetrics({ meter: provider.getMeter('zrm-test') });
-    const policy = definePolicy({ onRedaction: zrmMetrics.onRedaction });
+    const { zrmMetrics, policy, points: read, shutdown } = startMetrics();
     const secret = canary('metrics');
     const write = guardWrite(() => 'written', { sink: 'history' });
     for (let i = 0; i < 3; i++) {
@@ -61,9 +79,9 @@ describe('createZeroRetentionMetrics', () => {
       );
     }
     runWithScope({ zeroRetention: false, policy }, () => write());
-    const points = await collect(reader, exporter);
+    const points = await read();
     zrmMetrics.dispose();
-    await provider.shutdown();
+    await shutdown();
     const byName = (name: string) => points.filter((p) => p.name === name);
     expect(byName('zrm.requests')).toEqual([
       { name: 'zrm.requests', attributes: { 'zrm.source': 'request' }, value: 3 },
@@ -77,16 +95,33 @@ describe('createZeroRetentionMetrics', () => {
     expect(findCanaries(dump(points), [secret])).toEqual([]);
   });
 
+  it('counts values of an in-flight ZRM request removed from a span ended in an ordinary scope, by sink', async () => {
+    const { zrmMetrics, policy, points: read, shutdown } = startMetrics();
+    const secret = canary('cross');
+    const zrm = createScope({ zeroRetention: true });
+    zrm.run(() => markSensitive(secret));
+    const { tracer } = createTracing();
+    runWithScope({ zeroRetention: false, policy }, () => {
+      tracer
+        .startSpan('batch', { attributes: { 'batch.inputs': [secret], a: secret, b: 'b' } })
+        .end();
+    });
+    zrm.end();
+    const points = await read();
+    zrmMetrics.dispose();
+    await shutdown();
+    expect(points.filter((p) => p.name === 'zrm.cross_context_fields')).toEqual([
+      { name: 'zrm.cross_context_fields', attributes: { 'zrm.sink': 'otel.span' }, value: 2 },
+    ]);
+  });
+
   it('stops counting ZRM requests after dispose', async () => {
-    const exporter = new InMemoryMetricExporter(AggregationTemporality.DELTA);
-    const reader = new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 });
-    const provider = new MeterProvider({ readers: [reader] });
-    const zrmMetrics = createZeroRetentionMetrics({ meter: provider.getMeter('zrm-test') });
+    const { zrmMetrics, points: read, shutdown } = startMetrics(AggregationTemporality.DELTA);
     runWithScope({ zeroRetention: true }, () => undefined);
     zrmMetrics.dispose();
     runWithScope({ zeroRetention: true }, () => undefined);
-    const points = await collect(reader, exporter);
-    await provider.shutdown();
+    const points = await read();
+    await shutdown();
     expect(points.filter((p) => p.name === 'zrm.requests').map((p) => p.value)).toEqual([1]);
   });
 });

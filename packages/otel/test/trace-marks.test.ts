@@ -51,4 +51,21 @@ describe('TraceMarks', () => {
     expect(marks.lookup('t')).toBe(policy);
     marks.clear();
   });
+
+  it('owns: the traces an owner marked; fail closed for no trace, no marks, or more than it remembers', () => {
+    const marks = new TraceMarks();
+    const o = owner();
+    expect(marks.owns(o, 'a')).toBe(true);
+    marks.mark('a', o, policy);
+    expect(marks.owns(o, 'a')).toBe(true);
+    expect(marks.owns(o, 'b')).toBe(false);
+    expect(marks.owns(o, undefined)).toBe(true);
+    for (let i = 0; i < 16; i++) marks.mark(`t${i}`, o, policy);
+    expect(marks.owns(o, 'b')).toBe(true);
+    marks.clear();
+    expect(marks.owns(o, 'b')).toBe(true);
+    marks.mark('a', o, policy);
+    expect(marks.owns(o, 'b')).toBe(false);
+    marks.clear();
+  });
 });

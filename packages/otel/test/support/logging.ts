@@ -1,0 +1,20 @@
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+} from '@opentelemetry/sdk-logs';
+import { ZeroRetentionLogRecordProcessor, type ZeroRetentionOtelOptions } from '@zrm/otel';
+
+/** A real logger provider whose only processor is the ZRM processor around a simple in-memory pipeline. */
+export function createLogging(options: ZeroRetentionOtelOptions = {}) {
+  const exporter = new InMemoryLogRecordExporter();
+  const provider = new LoggerProvider({
+    processors: [
+      new ZeroRetentionLogRecordProcessor(new SimpleLogRecordProcessor({ exporter }), options),
+    ],
+  });
+  return {
+    logger: provider.getLogger('zrm-test'),
+    records: () => exporter.getFinishedLogRecords(),
+  };
+}
