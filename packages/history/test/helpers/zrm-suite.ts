@@ -21,16 +21,7 @@ import {
 import type { Backend } from './backends.js';
 import { schemaText } from './backends.js';
 import { audioCanary, canary, needlesOf } from './canary.js';
-import { withStatementLog, type Statement } from './statement-log.js';
-
-function statementText(log: Statement[]): string {
-  return log
-    .map(
-      (s) =>
-        `${s.text}\n${s.values.map((v) => (Buffer.isBuffer(v) ? v.toString('hex') : String(v))).join('\n')}`,
-    )
-    .join('\n');
-}
+import { statementText, withStatementLog } from './statement-log.js';
 
 async function readBody(req: IncomingMessage): Promise<string> {
   let body = '';
