@@ -227,7 +227,8 @@ export function defineZrmSuite(backend: () => Backend): void {
         const requests = Array.from({ length: 40 }, (_, i) => ({
           zrm: i % 2 === 0,
           owner: `tenant-${i % 3}`,
-          text: canary(`http-${i}`),
+          // short labels: `http-1…` and `http-10…` share 16 characters, a taint fragment of each other
+          text: canary(`h${i}`),
           audio: audioCanary(),
         }));
         const responses = await Promise.all(
