@@ -1,8 +1,11 @@
 import { AsyncResource } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import {
   guardHistory,
   openEmbeddedHistory,
+  type EmbeddedHistoryStore,
   type HistoryFault,
+  type HistoryItem,
   type HistoryStore,
 } from '@zrm/history';
 
@@ -47,17 +50,37 @@ export async function openHistory(
 }
 
 /**
- * Test-only: the leak a naive service makes. Every write runs in an async
- * context made at start-up (a pool's callback, a queue's worker), outside any
- * request scope: the store's own ZRM check cannot see the request's mode, so
+ * Test-only: the leak a naive service makes. Its history is a plain INSERT
+ * through the driver, with no zrm anywhere (the zrm store refuses an in-flight
+ * ZRM request's content from any context), run in an async context made at
+ * start-up (a pool's callback, a queue's worker), outside any request scope:
  * ZRM content is stored. The request still waits for its write, as the
  * guarded store's requests do, so the two builds do the same work per request
  * (the benchmarks compare them).
  */
-function leakyHistory(embedded: HistoryStore & { close(): Promise<void> }): OpenedHistory {
+function leakyHistory(embedded: EmbeddedHistoryStore): OpenedHistory {
   const outside = new AsyncResource('leaky-history-pool');
+  const insert = async (item: HistoryItem): Promise<string> => {
+    const id = randomUUID();
+    await embedded.db.query(
+      `INSERT INTO public.zrm_history_items
+        (id, owner, request_id, voice_id, model_id, text, audio, metadata, created_at)
+        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, now())`,
+      [
+        id,
+        item.owner,
+        item.requestId ?? null,
+        item.voiceId ?? null,
+        item.modelId ?? null,
+        item.text ?? null,
+        item.audio === undefined ? null : new Uint8Array(item.audio),
+        item.metadata === undefined ? null : JSON.stringify(item.metadata),
+      ],
+    );
+    return id;
+  };
   const store: HistoryStore = {
-    record: (item) => outside.runInAsyncScope(() => embedded.record(item)),
+    record: (item) => outside.runInAsyncScope(() => insert(item)),
     get: (owner, id) => embedded.get(owner, id),
     list: (owner, options) => embedded.list(owner, options),
     delete: (owner, id) => embedded.delete(owner, id),

@@ -1,5 +1,5 @@
-import { ZrmError, currentScope, guardWrite, isZeroRetention } from '@zrm/core';
-import { carriesTaint } from './tainted-item.js';
+import { ZrmError, guardWrite, isZeroRetention } from '@zrm/core';
+import { carriesTaint, countCrossContextBlock } from './tainted-item.js';
 import type { HistoryItem, HistoryStore } from './types.js';
 
 export interface GuardHistoryOptions {
@@ -16,9 +16,10 @@ type Method = (...args: unknown[]) => unknown;
  * The store, unless the current scope is in Zero Retention Mode: then `record`
  * writes nothing and resolves `undefined` (a blocked write is counted), and every
  * other operation rejects with `zero_retention_unavailable` before reaching the
- * store. Where the async context was lost (no scope at all), an item carrying
- * content registered by an in-flight ZRM request (`markSensitive`) is not
- * written either. Other members (`migrate`, `close`, `db`) pass through.
+ * store. In every other context (no scope, an ordinary scope, an ended one),
+ * an item carrying content registered by an in-flight ZRM request is not
+ * written either: the whole write is refused (a ZRM request leaves no row) and
+ * counted as `cross-context`. Other members (`migrate`, `close`, `db`) pass through.
  */
 export function guardHistory<S extends HistoryStore>(
   store: S,
@@ -32,8 +33,11 @@ export function guardHistory<S extends HistoryStore>(
   const param = options.param ?? 'history';
   const record = guardWrite((item: HistoryItem) => store.record(item), { sink: 'history' });
   const guardedRecord = (item: HistoryItem): Promise<string | undefined> => {
-    // no scope: the context was lost; refuse content that an in-flight ZRM request registered
-    if (currentScope() === undefined && carriesTaint(item)) return Promise.resolve(undefined);
+    // a buffer or worker another request (or none) created may carry a ZRM request's content
+    if (!isZeroRetention() && carriesTaint(item)) {
+      countCrossContextBlock();
+      return Promise.resolve(undefined);
+    }
     return record(item) ?? Promise.resolve(undefined);
   };
   const lookUp =

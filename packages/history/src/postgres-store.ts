@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { ZrmError } from '@zrm/core';
+import { ZrmError, isZeroRetention } from '@zrm/core';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { reportFault, toFault } from './fault.js';
 import { SCHEMA_VERSION, migrate } from './migrations.js';
 import { ITEM_COLUMNS, toItem } from './rows.js';
 import { createSqlClient, type SqlClient } from './sql-client.js';
 import { tablesIn, type Tables } from './tables.js';
+import { carriesTaint, countCrossContextBlock } from './tainted-item.js';
 import type {
   HistoryDatabase,
   HistoryFault,
@@ -24,10 +25,19 @@ function notFound(): ZrmError {
   return new ZrmError('not_found', 'No such history item.', { param: 'id' });
 }
 
+function zrmContent(): ZrmError {
+  return new ZrmError(
+    'zero_retention_storage_not_allowed',
+    "An item carrying a Zero Retention Mode request's content cannot be stored.",
+  );
+}
+
 /**
  * Request history in PostgreSQL: a `pg` Pool or Client (a real server) or a
  * PGlite instance (embedded), with the same SQL. Every statement is scoped by
- * owner; a write failure is reported through `onFault`, never thrown.
+ * owner; a write failure is reported through `onFault`, never thrown. A ZRM
+ * scope issues no statement, and an item carrying an in-flight ZRM request's
+ * content is not written from any other context either.
  */
 export class PostgresHistoryStore implements HistoryStore {
   readonly #sql: SqlClient;
@@ -69,6 +79,11 @@ export class PostgresHistoryStore implements HistoryStore {
     let requestId: string | null | undefined;
     try {
       const checked = checkItem(item);
+      // in any context but a ZRM scope (whose statements are refused): another request's content
+      if (!isZeroRetention() && carriesTaint(item)) {
+        countCrossContextBlock();
+        throw zrmContent(); // the fault names no request id: the id itself may be the content
+      }
       requestId = checked.requestId;
       await this.#key();
       const id = randomUUID();

@@ -1,4 +1,5 @@
 import type { Backend } from './backends.js';
+import { defineCrossContextSuite } from './cross-context-suite.js';
 import { defineFaultSuite } from './fault-suite.js';
 import { defineInputSuite } from './input-suite.js';
 import { defineStoreSuite } from './store-suite.js';
@@ -9,5 +10,6 @@ export function defineHistorySuite(backend: () => Backend): void {
   defineStoreSuite(backend);
   defineInputSuite(backend);
   defineZrmSuite(backend);
+  defineCrossContextSuite(backend);
   defineFaultSuite(backend);
 }

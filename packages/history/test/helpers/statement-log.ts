@@ -58,3 +58,13 @@ export function withStatementLog<D extends HistoryDatabase>(db: D): { db: D; log
   });
   return { db: proxy, log };
 }
+
+/** Every parameter the driver was sent, as text (bytes as hex). */
+export function statementText(log: Statement[]): string {
+  return log
+    .map(
+      (s) =>
+        `${s.text}\n${s.values.map((v) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : String(v))).join('\n')}`,
+    )
+    .join('\n');
+}
