@@ -21,6 +21,7 @@ import {
   readHistoryTables,
   startOtlpReceiver,
   type OtlpReceiver,
+  type Queryable,
   type TextCanary,
 } from '@zrm/testing';
 import express from 'express';
@@ -48,7 +49,7 @@ interface Service {
   url: string;
   logFile: string;
   receiver: OtlpReceiver;
-  history: HistoryStore & { db: { query: (text: string) => Promise<{ rows: unknown[] }> } };
+  history: HistoryStore & { db: Queryable };
   flush(): Promise<void>;
   close(): Promise<void>;
 }
