@@ -200,6 +200,46 @@ describe('redact of errors in ZRM', () => {
     expect(found([a, b], [c])).toEqual([]);
   });
 
+  it("keeps a serialized stack's frames and the classes of its caused-by lines, nothing else", () => {
+    const c = canary('serialized');
+    const stack = [
+      `TypeError: ${c}`,
+      '    at handler (app.js:1:1)',
+      'caused by: RangeError: [REDACTED]',
+      '    at inner (app.js:2:2)',
+      `caused by: ${c}`,
+      'caused by: ',
+    ].join('\n');
+    const out = zrm(() => redact({ failure: { stack } })) as { failure: { stack: string } };
+    expect(out.failure.stack).toBe(
+      [
+        'TypeError: [REDACTED]',
+        '    at handler (app.js:1:1)',
+        'caused by: RangeError: [REDACTED]',
+        '    at inner (app.js:2:2)',
+        'caused by: Error: [REDACTED]',
+        'caused by: ',
+      ].join('\n'),
+    );
+  });
+
+  it('names a redacted error Error when neither its class nor its name is an identifier', () => {
+    class Odd extends Error {}
+    Object.defineProperty(Odd, 'name', { value: 'an odd <name>' });
+    const c = canary('name');
+    const err = Object.assign(new Odd('x'), { name: 'not <one> either' });
+    const guarded = new Proxy(new Error('y'), {
+      get(target, key, receiver) {
+        if (key === 'constructor') throw new Error(c);
+        return Reflect.get(target, key, receiver) as unknown;
+      },
+    });
+    const [odd, proxied] = zrm(() => [redact(err), redact(guarded)]) as Redacted[];
+    expect([odd!.constructor.name, odd!.type]).toEqual(['Error', 'Error']);
+    expect(proxied!.type).toBe('Error');
+    expect(found(proxied, [c])).toEqual([]);
+  });
+
   it('redacts a redacted error again to the same shape', () => {
     const err = new ProviderError(canary('m'), canary('d'), { cause: canary('c') });
     const once = zrm(() => redact(err)) as Redacted;
