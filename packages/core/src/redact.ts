@@ -1,82 +1,23 @@
 import { emitRedaction, reportCrossContext } from './events.js';
+import { isError, redactError, redactSerializedStack } from './redact-error.js';
+import {
+  CIRCULAR,
+  DEPTH_LIMIT,
+  UNREADABLE,
+  binaryPlaceholder,
+  byteLength,
+  placeholder,
+  read,
+  scrub,
+  type Walk,
+} from './redact-walk.js';
 import { scrubUrlWith } from './scrub.js';
 import { KeyKind, classifyKey, keyKinds } from './sensitive-keys.js';
 import { state } from './state.js';
-import { REDACTED } from './taint-index.js';
-import type { Policy, RedactOptions } from './types.js';
+import type { RedactOptions } from './types.js';
 
 // Read once, not per key: a bundler or test runner may turn each use of an imported binding into a property read.
 const { Sensitive, NotAllowed, Url, Stack } = KeyKind;
-
-export const UNREADABLE = '[unreadable]';
-export const CIRCULAR = '[Circular]';
-export const DEPTH_LIMIT = '[depth limit]';
-
-/** Error fields kept as they are in ZRM: names and codes, never text. */
-const ERROR_METADATA = new Set([
-  'code',
-  'errno',
-  'syscall',
-  'status',
-  'statusCode',
-  'type',
-  'expose',
-  'name',
-]);
-
-export function binaryPlaceholder(bytes: number): string {
-  return `[binary ${bytes} bytes]`;
-}
-
-interface Walk {
-  readonly zrm: boolean;
-  readonly policy: Policy;
-  /** The policy's key cache (see `keyKinds`), looked up once per walk. */
-  readonly keys: Map<string, KeyKind>;
-  /** Registered content, looked up once per walk. */
-  readonly taint: typeof state.taint;
-  /** Objects on the path from the root (at most `maxDepth`): a short array beats a Set here. */
-  readonly ancestors: object[];
-  redacted: number;
-  /** Inside fields of an error: every string is treated as content. */
-  opaque: number;
-}
-
-function byteLength(value: object): number | undefined {
-  if (ArrayBuffer.isView(value)) return value.byteLength;
-  if (value instanceof ArrayBuffer) return value.byteLength;
-  if (typeof SharedArrayBuffer !== 'undefined' && value instanceof SharedArrayBuffer)
-    return value.byteLength;
-  if (typeof Blob !== 'undefined' && value instanceof Blob) return value.size;
-  return undefined;
-}
-
-function isError(value: object): value is Error {
-  return value instanceof Error || Object.prototype.toString.call(value) === '[object Error]';
-}
-
-function scrub(walk: Walk, text: string): string {
-  const out = walk.taint.scrub(text);
-  if (out !== text) walk.redacted++;
-  return out;
-}
-
-function placeholder(walk: Walk, value: unknown): string {
-  walk.redacted++;
-  if (typeof value === 'object' && value !== null) {
-    const bytes = safeByteLength(value);
-    if (bytes !== undefined) return binaryPlaceholder(bytes);
-  }
-  return REDACTED;
-}
-
-function safeByteLength(value: object): number | undefined {
-  try {
-    return byteLength(value);
-  } catch {
-    return undefined;
-  }
-}
 
 /** The value under `key`, redacted; `key` is undefined for the root and array items. */
 function child(walk: Walk, key: string | undefined, value: unknown, depth: number): unknown {
@@ -100,13 +41,7 @@ function child(walk: Walk, key: string | undefined, value: unknown, depth: numbe
         break;
       case Stack:
         // a serialized error's stack repeats its message in the first line: keep the frames only
-        if (typeof value === 'string') {
-          walk.redacted++;
-          return framesOnly(
-            value,
-            /^([A-Za-z_$][\w$]*(?:Error|Exception))(?::|\n|$)/.exec(value)?.[1] ?? 'Error',
-          );
-        }
+        if (typeof value === 'string') return redactSerializedStack(walk, value);
         break;
       default:
         break;
@@ -155,8 +90,7 @@ function objectInner(walk: Walk, value: object, depth: number): unknown {
     walk.redacted++;
     return binaryPlaceholder(bytes);
   }
-  if (isError(value))
-    return walk.zrm ? error(walk, value, depth) : taintedError(walk, value, depth);
+  if (isError(value)) return redactError(walk, value, depth, node);
   if (Array.isArray(value)) return array(walk, value, depth);
   if (value instanceof Date) return walk.zrm ? new Date(value.getTime()) : value;
   if (value instanceof Map) return map(walk, value, depth);
@@ -176,15 +110,6 @@ function objectInner(walk: Walk, value: object, depth: number): unknown {
     return !walk.zrm && out === json ? value : out;
   }
   return record(walk, value, depth);
-}
-
-function read(walk: Walk, value: object, key: string): unknown {
-  try {
-    return (value as Record<string, unknown>)[key];
-  } catch {
-    walk.redacted++;
-    return UNREADABLE;
-  }
 }
 
 /** Own enumerable string keys. In ZRM always a fresh plain object; elsewhere copied only on change. */
@@ -266,71 +191,6 @@ function set(walk: Walk, value: Set<unknown>, depth: number): unknown {
     out.add(after);
   }
   return changed ? out : value;
-}
-
-/** The first line of a stack is `Name: message`; the frames after it are code locations. */
-function framesOnly(stack: unknown, type: string): string | undefined {
-  if (typeof stack !== 'string') return undefined;
-  const frames = stack.split('\n').filter((line) => /^\s+at /.test(line));
-  return [`${type}: ${REDACTED}`, ...frames.map((line) => state.taint.scrub(line))].join('\n');
-}
-
-/** In ZRM an error keeps its class, code and frames; message, stack header, cause and fields are scrubbed. */
-function error(walk: Walk, value: Error, depth: number): Record<string, unknown> {
-  let type = 'Error';
-  try {
-    type = value.constructor?.name || value.name || 'Error';
-    if (typeof type !== 'string') type = 'Error';
-  } catch {
-    // keep the default
-  }
-  walk.redacted++;
-  const out: Record<string, unknown> = { type, message: REDACTED };
-  const stack = framesOnly(read(walk, value, 'stack'), type);
-  if (stack !== undefined) out.stack = stack;
-  for (const key of Object.keys(value)) {
-    if (key === 'message' || key === 'stack') continue;
-    const field = read(walk, value, key);
-    if (ERROR_METADATA.has(key) && (typeof field === 'number' || typeof field === 'boolean')) {
-      out[key] = field;
-    } else if (ERROR_METADATA.has(key) && typeof field === 'string' && field.length <= 64) {
-      out[key] = scrub(walk, field);
-    } else if (typeof field === 'object' && field !== null) {
-      walk.opaque++;
-      out[key] = node(walk, field, depth + 1);
-      walk.opaque--;
-    } else if (field !== undefined) {
-      out[key] = placeholder(walk, field);
-    }
-  }
-  const cause = read(walk, value, 'cause');
-  if (cause !== undefined && !('cause' in out))
-    out.cause = child(walk, undefined, cause, depth + 1);
-  const errors = read(walk, value, 'errors');
-  if (Array.isArray(errors) && !('errors' in out)) out.errors = node(walk, errors, depth + 1);
-  return out;
-}
-
-/** Outside a scope: the error itself when clean, else a plain copy with registered content removed. */
-function taintedError(walk: Walk, value: Error, depth: number): unknown {
-  const before = walk.redacted;
-  const message = read(walk, value, 'message');
-  const stack = read(walk, value, 'stack');
-  const fields = record(walk, value, depth);
-  const cleanMessage = typeof message === 'string' ? scrub(walk, message) : message;
-  const cleanStack = typeof stack === 'string' ? scrub(walk, stack) : stack;
-  const cause = read(walk, value, 'cause');
-  const cleanCause = cause === undefined ? undefined : node(walk, cause, depth + 1);
-  if (walk.redacted === before) return value;
-  let type = 'Error';
-  try {
-    type = value.constructor?.name || value.name || 'Error';
-  } catch {
-    // keep the default
-  }
-  const out: Record<string, unknown> = { type, message: cleanMessage, stack: cleanStack };
-  if (cleanCause !== undefined) out.cause = cleanCause;
-  return Object.assign(out, fields === value ? { ...value } : fields);
 }
 
 /**

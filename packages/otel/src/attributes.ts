@@ -10,11 +10,21 @@ import {
 } from '@zrm/core';
 
 const STACK_KEY = 'exception.stacktrace';
+const MESSAGE_KEY = 'exception.message';
 const FRAME = /^\s+at /;
 
-/** A stack trace's frames are code locations; every other line (the `Name: message` header) is content. */
-function framesOnly(stack: string): string {
-  const lines = stack.split('\n');
+/**
+ * A stack trace's frames are code locations; every other line (the `Name: message` header) is content.
+ * A message of several lines (the event's `exception.message`) is cut off whole first, so that none
+ * of its lines passes for a frame.
+ */
+function framesOnly(stack: string, message: unknown): string {
+  let body = stack;
+  if (typeof message === 'string' && message.includes('\n')) {
+    const at = stack.indexOf(message);
+    if (at >= 0) body = stack.slice(at + message.length);
+  }
+  const lines = body.split('\n');
   const out: string[] = [];
   for (const line of lines) {
     if (FRAME.test(line)) out.push(isTainted(line) ? REDACTED : line);
@@ -77,7 +87,7 @@ export function redactAttributes(
     } else if (typeof value !== 'string') {
       out[key] = viaCore(key, value, policy);
     } else if (key === STACK_KEY) {
-      out[key] = framesOnly(value);
+      out[key] = framesOnly(value, source[MESSAGE_KEY]);
       redacted++;
     } else if (isUrlKey(key, policy)) {
       out[key] = viaCore(key, value, policy);
@@ -98,7 +108,9 @@ function strict(attributes: object, policy: Policy): Record<string, unknown> {
   if (typeof out !== 'object' || out === null || Array.isArray(out)) return {};
   const record = out as Record<string, unknown>;
   const stack = record[STACK_KEY];
-  if (typeof stack === 'string') record[STACK_KEY] = framesOnly(stack);
+  if (typeof stack === 'string') {
+    record[STACK_KEY] = framesOnly(stack, (attributes as Record<string, unknown>)[MESSAGE_KEY]);
+  }
   return record;
 }
 
