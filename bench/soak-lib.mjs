@@ -197,7 +197,8 @@ export async function runSoak(options) {
   try {
     const { url } = await started;
     let sent = 0;
-    const text = (i, zrm) => `my pin ${zrm ? zrmMarker : ordinaryMarker}${i}x`;
+    // no run of 16 characters shared by a ZRM and an ordinary text: in-flight ZRM content is scrubbed everywhere
+    const text = (i, zrm) => `${zrm ? zrmMarker : ordinaryMarker}${i}x my pin`;
     const phase = async (count) => {
       let index = sent;
       const end = Math.min(requests, sent + count);

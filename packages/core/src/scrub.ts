@@ -29,6 +29,15 @@ export function scrubJson(text: string, sink?: string): string {
   return out;
 }
 
+/**
+ * `isTainted` for a sink's hot path: a short text found clean is remembered
+ * until content is next registered (message templates, routes and ids repeat
+ * on every line). Texts are remembered only while ZRM requests are in flight.
+ */
+export function isTaintedRemembering(text: string): boolean {
+  return state.taint.containsRemembering(text);
+}
+
 /** True when `text` holds registered content of an in-flight ZRM scope. */
 export function isTainted(text: string): boolean {
   return state.taint.contains(text);

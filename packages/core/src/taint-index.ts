@@ -42,6 +42,8 @@ const BASE = 0x01000193;
 const VALUES_AS_ARRAY = 16;
 const MIN_BUCKETS = 1 << 16;
 const FILTER_BITS_PER_BUCKET = 16;
+const REMEMBER_LENGTH = 96;
+const REMEMBER_COUNT = 4_096;
 const MIN_FRAGMENTS = 1 << 10;
 /** The k-gram hashes of the value being winnowed (reused: registration allocates nothing). */
 let scratch = new Int32Array(1024);
@@ -117,6 +119,12 @@ export class TaintIndex {
   #filterSets = 0;
   /** Window lengths with fragments in the index, for the scan (an array: no iterator per scan). */
   #scanWindows: number[] = [];
+  /** `power(length)` of each scan window, for the rolling hash. */
+  #scanDrops: number[] = [];
+  /** Bumped whenever content is added: a text found clean stays clean until then. */
+  #generation = 0;
+  /** Short texts found clean, with the generation they were found clean at (see `containsRemembering`). */
+  readonly #clean = new Map<string, number>();
   /** Minimum run → number of live values matched from that many characters on. */
   readonly #runCounts = new Map<number, number>();
   /** The shortest run any live value matches from: a shorter text cannot hold a match. */
@@ -185,6 +193,7 @@ export class TaintIndex {
       this.#pending.push(owner);
     }
     this.#pendingRun = Math.min(this.#pendingRun, shortest);
+    this.#generation++;
   }
 
   add(owner: TaintOwner, value: string, maxFragments = owner.options.maxFragmentsPerValue): void {
@@ -218,6 +227,7 @@ export class TaintIndex {
     this.#valueWindow[slot] = window;
     this.#valueFragments[slot] = added;
     if (added > 0) this.#countWindow(window, added);
+    this.#generation++;
   }
 
   #countRun(run: number, delta: number): void {
@@ -242,6 +252,7 @@ export class TaintIndex {
       const windows: number[] = [];
       for (const [length, count] of this.#windowLengths) if (count > 0) windows.push(length);
       this.#scanWindows = windows.sort((a, b) => a - b);
+      this.#scanDrops = this.#scanWindows.map(power);
     }
   }
 
@@ -282,6 +293,7 @@ export class TaintIndex {
       owner.id = -1;
       this.#ownerCount--;
     }
+    if (this.#ownerCount === 0) this.#clean.clear();
     if (this.#ownerCount === 0 && this.#rows > MIN_FRAGMENTS) this.#reset();
     else if (this.#filterSets > 2 * this.#live + MIN_FRAGMENTS) this.#rebuildFilter();
   }
@@ -299,6 +311,21 @@ export class TaintIndex {
   /** Does `text` contain a registered value or a long-enough fragment of one? */
   contains(text: string): boolean {
     return this.#find(text, true) !== undefined;
+  }
+
+  /**
+   * `contains` for the short strings a sink sees again and again (message
+   * templates, routes, ids): a text found clean is remembered until content
+   * is next added, so a repeat costs one map read. Only texts of at most
+   * REMEMBER_LENGTH characters are remembered, and at most REMEMBER_COUNT.
+   */
+  containsRemembering(text: string): boolean {
+    if (text.length > REMEMBER_LENGTH || this.isEmpty) return this.contains(text);
+    if (this.#clean.get(text) === this.#generation) return false;
+    if (this.contains(text)) return true;
+    if (this.#clean.size >= REMEMBER_COUNT) this.#clean.clear();
+    this.#clean.set(text, this.#generation);
+    return false;
   }
 
   /** `text` with every registered value and fragment replaced by a placeholder (same string when clean). */
@@ -415,6 +442,8 @@ export class TaintIndex {
     this.#freeOwners.length = 0;
     this.#windowLengths.clear();
     this.#scanWindows = [];
+    this.#scanDrops = [];
+    this.#clean.clear();
     this.#runCounts.clear();
     this.#shortestRun = Infinity;
     this.#rebuildFilter();
@@ -585,10 +614,11 @@ export class TaintIndex {
     const filter = this.#filter;
     const filterMask = this.#filterMask;
     const windows = this.#scanWindows;
+    const drops = this.#scanDrops;
     for (let w = 0; w < windows.length; w++) {
       const length = windows[w] as number;
       if (to - from < length) break;
-      const drop = power(length);
+      const drop = drops[w] as number;
       let coveredEnd = -1;
       let h = hashAt(text, from, length);
       const last = to - length;

@@ -95,3 +95,17 @@ describe('taint in JSON text', () => {
     live.end();
   });
 });
+
+describe('remembered clean texts', () => {
+  it('finds content registered after a text was remembered clean', async () => {
+    const { isTaintedRemembering } = await import('@zrm/core');
+    const text = `a short text ${Math.random().toString(36)}!`;
+    const first = inFlight(`unrelated content ${Math.random()} kept in flight`);
+    expect(isTaintedRemembering(text)).toBe(false);
+    expect(isTaintedRemembering(text)).toBe(false);
+    const second = inFlight(text); // the same text is now a ZRM request's content
+    expect(isTaintedRemembering(text)).toBe(true);
+    second.end();
+    first.end();
+  });
+});

@@ -1,4 +1,4 @@
-import { isTainted, shortestTaintedLength } from '@zrm/core';
+import { isTainted, isTaintedRemembering, shortestTaintedLength } from '@zrm/core';
 import { pinoSymbols, serializersSymbol } from './pino-symbols.js';
 import { serializerKeys, type Serializers } from './zrm-args.js';
 
@@ -75,7 +75,7 @@ function longestToken(chindings: string): number {
 }
 
 function cleanString(value: unknown, shortest: number): boolean {
-  return typeof value !== 'string' || value.length < shortest || !isTainted(value);
+  return typeof value !== 'string' || value.length < shortest || !isTaintedRemembering(value);
 }
 
 /** pino runs serializers on the merging object's own top-level keys: such a key's output is unknown here. */
@@ -90,14 +90,14 @@ function cleanMergingObject(object: object, serializers: unknown, shortest: numb
 }
 
 function cleanEntry(object: object, key: string, shortest: number, depth: number): boolean {
-  if (key.length >= shortest && isTainted(key)) return false;
+  if (key.length >= shortest && isTaintedRemembering(key)) return false;
   return cleanValue((object as Record<string, unknown>)[key], shortest, depth + 1);
 }
 
 function cleanValue(value: unknown, shortest: number, depth: number): boolean {
   switch (typeof value) {
     case 'string':
-      return value.length < shortest || !isTainted(value);
+      return value.length < shortest || !isTaintedRemembering(value);
     case 'object': {
       if (value === null || value instanceof Date) return true;
       if (depth >= MAX_DEPTH) return false;

@@ -1,6 +1,6 @@
 import { emitRedaction, inFlightTaintCount, scrubString, type ZrmScope } from '@zrm/core';
 import { safeChindings } from './bindings.js';
-import { LineMode, enterLineMode } from './line-mode.js';
+import { LineMode, enterLineMode, lineMode } from './line-mode.js';
 import { ordinaryLineClean } from './ordinary-line.js';
 import { pinoSymbols, serializersSymbol } from './pino-symbols.js';
 import { zrmArgs, type Serializers } from './zrm-args.js';
@@ -124,5 +124,14 @@ export function zrmLog(
   // any other context (none, ordinary, ended): a line that may carry in-flight ZRM content is scrubbed (streamWrite hook)
   const clean =
     inFlightTaintCount() === 0 || (settings.judgeInputs && ordinaryLineClean(logger, args));
+  if (clean && lineMode() === LineMode.Pass) {
+    // not inside another line being written: pino's own method, as for any ordinary line
+    try {
+      log.apply(logger, args);
+    } catch {
+      dropRecord(scope);
+    }
+    return;
+  }
   writeAsIs(logger, args, log, clean ? LineMode.Pass : LineMode.Scrub, scope);
 }

@@ -97,7 +97,8 @@ describe.each([
       const inText = canary('text');
       const client = await open(`${targets[index]!.base()}?v=1${flag}`, { 'x-tag': tag });
       client.ws.send(JSON.stringify({ text: inJson, voice_settings: { stability: 0.5 } }));
-      client.ws.send(`plain words ${inText} here`);
+      // no run of 16 characters in common with the other mode's frame: in-flight ZRM content is scrubbed everywhere
+      client.ws.send(`${inText} (${zrm ? 'zrm' : 'ordinary'})`);
       await waitFor(() => client.received.length >= 2);
       expect(client.received.map((m) => JSON.parse(m) as unknown)).toEqual([
         { zeroRetention: zrm },
