@@ -49,8 +49,20 @@ function inputsClean(logger: object, args: readonly unknown[]): boolean {
 const longestTokens = new Map<string, number>();
 const MAX_REMEMBERED = 1_024;
 
+// most lines come from a few loggers: the last bindings text measured is checked first, by identity
+let lastChindings = '';
+let lastLongest = 0;
+
 /** Length of the longest string token in pino's `,"key":value` bindings text. */
 function longestToken(chindings: string): number {
+  if (chindings === lastChindings) return lastLongest;
+  const longest = measure(chindings);
+  lastChindings = chindings;
+  lastLongest = longest;
+  return longest;
+}
+
+function measure(chindings: string): number {
   if (chindings.length < 16) return chindings.length;
   let longest = longestTokens.get(chindings);
   if (longest !== undefined) return longest;
@@ -79,12 +91,21 @@ function cleanString(value: unknown, shortest: number): boolean {
 }
 
 /** pino runs serializers on the merging object's own top-level keys: such a key's output is unknown here. */
+let lastSerializers: unknown;
+let lastSerializerKeys: readonly string[] = [];
+
 function cleanMergingObject(object: object, serializers: unknown, shortest: number): boolean {
   if (!isPlain(object)) return false;
-  if (typeof serializers === 'object' && serializers !== null) {
-    for (const key of serializerKeys(serializers as Serializers))
-      if (Object.prototype.hasOwnProperty.call(object, key)) return false;
+  if (serializers !== lastSerializers) {
+    lastSerializerKeys =
+      typeof serializers === 'object' && serializers !== null
+        ? serializerKeys(serializers as Serializers)
+        : [];
+    lastSerializers = serializers;
   }
+  const keys = lastSerializerKeys;
+  for (let i = 0; i < keys.length; i++)
+    if (Object.prototype.hasOwnProperty.call(object, keys[i] as string)) return false;
   for (const key in object) if (!cleanEntry(object, key, shortest, 0)) return false;
   return true;
 }
