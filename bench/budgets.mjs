@@ -1,11 +1,12 @@
-// Budgets checked by report.mjs (DESIGN.md "Performance budgets", plus core's own).
-// Every figure compared is a median: for micro-benchmarks the median of the
-// per-round medians of interleaved rounds (`name #n`, see lib/interleave.ts).
+// Budgets checked by report.mjs (DESIGN.md "Performance budgets", plus core's own),
+// on every Node line (bench/node-lines.mjs), side by side. Every figure compared
+// is a median: for micro-benchmarks the median of the per-round medians of
+// interleaved rounds (`name #n`, see lib/interleave.ts).
 //
 // kind 'ratio'     subject / baseline ≤ max                (same group, same run)
 // kind 'added-us'  subject − baseline ≤ max microseconds   (the time a wrapper adds)
-// kind 'rps'       subject req/s / baseline req/s ≥ min    (bench/results/http.json, autocannon)
-// kind 'soak'      quiet heap after GC grows ≤ tolerance   (bench/results/soak.json, `pnpm soak`)
+// kind 'rps'       subject req/s / baseline req/s ≥ min    (the line's http.json, autocannon)
+// kind 'soak'      quiet heap after GC grows ≤ tolerance   (the line's soak.json, `pnpm soak`)
 export const budgets = [
   {
     what: 'redact outside ZRM ≈ one AsyncLocalStorage read (1 KiB record)',

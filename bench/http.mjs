@@ -3,14 +3,16 @@
 // HTTP throughput, bare vs zrm, measured with autocannon from this process
 // against servers in child processes (bench/http-server.mjs). Every case of a
 // group is run once per round, in turn, so the cases share the machine's load;
-// a case's figure is the median of its rounds. Writes bench/results/http.json.
-//   node bench/http.mjs [--rounds N] [--duration S] [--stack-duration S] [--quick] [--only a,b]
+// a case's figure is the median of its rounds. Servers run on the Node that runs
+// this script; writes http.json into its line's results (bench/node-lines.mjs).
+//   node bench/http.mjs [--rounds N] [--duration S] [--stack-duration S] [--connections N] [--quick] [--only a,b]
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { resultsDir } from './node-lines.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -134,9 +136,10 @@ for (const [name, app, body, seconds] of plan) {
     groups.push({ name, error: String(error.message), cases: [] });
   }
 }
-mkdirSync(join(here, 'results'), { recursive: true });
+const out = join(resultsDir(), 'http.json');
+mkdirSync(dirname(out), { recursive: true });
 writeFileSync(
-  join(here, 'results', 'http.json'),
+  out,
   `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds, duration, stackDuration, connections, groups }, null, 2)}\n`,
 );
-console.log('bench/results/http.json written');
+console.log(`${relative(join(here, '..'), out)} written`);
