@@ -12,6 +12,7 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { HEADERS, PATH, ZRM_QUERY, plainBodies, stackBodies } from './http-requests.mjs';
 import { resultsDir } from './node-lines.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -32,27 +33,6 @@ const connections = Number(values.connections);
 // --only express,fastify,stack-express,stack-fastify: run only those groups (by app name)
 const only = values.only?.split(',').map((name) => name.trim());
 
-const KEY = { 'xi-api-key': 'sk_demo_acme_health' };
-/**
- * Request bodies: ordinary requests and ZRM requests carry different texts, sharing
- * no 16-character run, as a service's requests do; with one text for both, every
- * ordinary line would hold the ZRM requests' in-flight content. The adapter-only
- * apps log the text once per request (bench/http-server.mjs).
- */
-const body = (text) => JSON.stringify({ text });
-const plainBodies = {
-  ordinary: body(
-    'Your appointment with doctor Rivera is confirmed for Tuesday at nine. '.repeat(3),
-  ),
-  zrm: body('Refill my lisinopril and send it to the Elm Street pharmacy by Friday. '.repeat(3)),
-};
-const stackBody = (text) => JSON.stringify({ text, model_id: 'eleven_multilingual_v2' });
-const stackBodies = {
-  ordinary: stackBody('Your appointment is on Tuesday.'),
-  zrm: stackBody('Please call me back on Friday.'),
-};
-const PATH = '/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM';
-
 function startServer(app, variant) {
   const child = fork(join(here, 'http-server.mjs'), [app, variant], {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
@@ -69,7 +49,7 @@ async function load(url, path, body, seconds) {
     method: 'POST',
     connections,
     duration: seconds,
-    headers: { 'content-type': 'application/json', ...KEY },
+    headers: HEADERS,
     body,
   });
   return {
@@ -102,7 +82,7 @@ async function group(name, app, bodies, seconds) {
     {
       name: 'zrm, ZRM request',
       server: zrm,
-      path: `${PATH}?enable_logging=false`,
+      path: `${PATH}${ZRM_QUERY}`,
       body: bodies.zrm,
     },
   ];
