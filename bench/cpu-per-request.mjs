@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { HEADERS, PATH, ZRM_QUERY, plainBodies } from './http-requests.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values, positionals } = parseArgs({
@@ -21,11 +22,6 @@ const { values, positionals } = parseArgs({
   },
 });
 const app = positionals[0] ?? 'fastify';
-const body = JSON.stringify({
-  text: 'Your appointment with doctor Rivera is confirmed for Tuesday at nine. '.repeat(3),
-  model_id: 'eleven_multilingual_v2',
-});
-const PATH = '/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM';
 const TICK_US = 10_000; // USER_HZ = 100
 
 function start(variant) {
@@ -43,15 +39,15 @@ function cpuTicks(pid) {
 
 const servers = { bare: await start('bare'), als: await start('als'), zrm: await start('zrm') };
 const cases = [
-  ['no adapter', servers.bare, ''],
-  ['no adapter, AsyncLocalStorage.run per request', servers.als, ''],
-  ['zrm, ordinary request', servers.zrm, ''],
-  ['zrm, ZRM request', servers.zrm, '?enable_logging=false'],
+  ['no adapter', servers.bare, '', plainBodies.ordinary],
+  ['no adapter, AsyncLocalStorage.run per request', servers.als, '', plainBodies.ordinary],
+  ['zrm, ordinary request', servers.zrm, '', plainBodies.ordinary],
+  ['zrm, ZRM request', servers.zrm, ZRM_QUERY, plainBodies.zrm],
 ];
 const results = cases.map(() => []);
 try {
   for (let round = 0; round <= Number(values.rounds); round++) {
-    for (const [i, [name, server, query]] of cases.entries()) {
+    for (const [i, [name, server, query, body]] of cases.entries()) {
       const before = cpuTicks(server.child.pid);
       const run = await autocannon({
         url: server.url + PATH + query,
@@ -59,7 +55,7 @@ try {
         connections: 10,
         duration: Number(values.duration),
         body,
-        headers: { 'content-type': 'application/json', 'xi-api-key': 'sk_demo_acme_health' },
+        headers: HEADERS,
       });
       const us = ((cpuTicks(server.child.pid) - before) * TICK_US) / run.requests.total;
       if (round === 0) continue; // warm-up

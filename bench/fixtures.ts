@@ -24,3 +24,30 @@ export function voiceRecord(bytes: number): Record<string, unknown> {
 
 /** The same content fields as pino `redact` paths. */
 export const CONTENT_PATHS = ['text', 'transcript', 'messages[*].content'];
+
+const PHRASES = [
+  'so I was calling about',
+  'the refill of my',
+  'prescription at the pharmacy on',
+  'could you move it to',
+  'because my daughter has',
+  'a recital after school and',
+  'sorry, can you repeat',
+  'the reference you gave me',
+  'I already paid it online',
+  'and the reminder still came',
+];
+
+/**
+ * A distinct, transcript-like text of `length` characters (what a ZRM request
+ * registers): phrases no logged fixture holds, and the caller's number.
+ */
+export function transcript(seed: number, length = 150): string {
+  let x = seed + 1;
+  let out = `caller ${seed}:`;
+  while (out.length < length) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out += ` ${PHRASES[(x >>> 16) % PHRASES.length]} ${(x >>> 8) % 1000}`;
+  }
+  return out.slice(0, length);
+}

@@ -10,7 +10,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { devNull, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 const [app, variant] = process.argv.slice(2);
@@ -19,28 +19,36 @@ const als = variant === 'als' ? new AsyncLocalStorage() : undefined;
 const fromPackage = (dir) =>
   createRequire(new URL(`../packages/${dir}/package.json`, import.meta.url));
 
-/** The route every plain app serves: reads the JSON body and answers with metadata about it. */
-function answer(body, voiceId) {
+/** The app's pino logger: zrm's for the zrm variant, plain pino otherwise, writing to the null device. */
+async function appLogger() {
+  const pino = fromPackage('pino')('pino');
+  const destination = pino.destination({ dest: devNull, sync: false });
+  if (!zrm) return pino({ level: 'info' }, destination);
+  const { withZeroRetention } = await import('../packages/pino/dist/index.js');
+  return pino(withZeroRetention({ level: 'info' }), destination);
+}
+
+/** The route every plain app serves: logs the text once, answers with metadata about it. */
+function answer(log, body, voiceId) {
   const text = typeof body?.text === 'string' ? body.text : '';
+  log.info({ text }, 'synthesizing');
   return { voice_id: voiceId, characters: text.length, words: text.split(' ').length };
 }
 
 async function express() {
   const express = fromPackage('express')('express');
+  const logger = await appLogger();
   const server = express();
+  const route = (req, res) => res.json(answer(logger, req.body, req.params.voice_id));
   if (zrm) {
     const { zeroRetention, zeroRetentionErrorHandler } =
       await import('../packages/express/dist/index.js');
     server.use(zeroRetention());
-    server.post('/v1/text-to-speech/:voice_id', express.json(), (req, res) => {
-      res.json(answer(req.body, req.params.voice_id));
-    });
+    server.post('/v1/text-to-speech/:voice_id', express.json(), route);
     server.use(zeroRetentionErrorHandler());
   } else {
     if (als) server.use((req, res, next) => als.run({ req }, next));
-    server.post('/v1/text-to-speech/:voice_id', express.json(), (req, res) => {
-      res.json(answer(req.body, req.params.voice_id));
-    });
+    server.post('/v1/text-to-speech/:voice_id', express.json(), route);
   }
   const listener = server.listen(0, '127.0.0.1');
   await once(listener, 'listening');
@@ -49,14 +57,18 @@ async function express() {
 
 async function fastify() {
   const Fastify = fromPackage('fastify')('fastify');
-  const server = Fastify({ logger: false });
+  // the route logs through request.log; Fastify's own two lines per request would double the logging
+  const server = Fastify({
+    loggerInstance: await appLogger(),
+    logController: new Fastify.LogController({ disableRequestLogging: true }),
+  });
   if (zrm) {
     const { default: zeroRetention } = await import('../packages/fastify/dist/index.js');
     await server.register(zeroRetention);
   }
   if (als) server.addHook('onRequest', (request, reply, done) => als.run({ request }, done));
   server.post('/v1/text-to-speech/:voice_id', async (request) =>
-    answer(request.body, request.params.voice_id),
+    answer(request.log, request.body, request.params.voice_id),
   );
   return server.listen({ port: 0, host: '127.0.0.1' });
 }

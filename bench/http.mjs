@@ -3,14 +3,17 @@
 // HTTP throughput, bare vs zrm, measured with autocannon from this process
 // against servers in child processes (bench/http-server.mjs). Every case of a
 // group is run once per round, in turn, so the cases share the machine's load;
-// a case's figure is the median of its rounds. Writes bench/results/http.json.
-//   node bench/http.mjs [--rounds N] [--duration S] [--stack-duration S] [--quick] [--only a,b]
+// a case's figure is the median of its rounds. Servers run on the Node that runs
+// this script; writes http.json into its line's results (bench/node-lines.mjs).
+//   node bench/http.mjs [--rounds N] [--duration S] [--stack-duration S] [--connections N] [--quick] [--only a,b]
 import { fork } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import { HEADERS, PATH, ZRM_QUERY, plainBodies, stackBodies } from './http-requests.mjs';
+import { resultsDir } from './node-lines.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -18,7 +21,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     duration: { type: 'string', default: '3' },
     'stack-duration': { type: 'string', default: '5' },
-    connections: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '32' },
     quick: { type: 'boolean', default: false },
     only: { type: 'string' },
   },
@@ -29,17 +32,6 @@ const stackDuration = values.quick ? 2 : Number(values['stack-duration']);
 const connections = Number(values.connections);
 // --only express,fastify,stack-express,stack-fastify: run only those groups (by app name)
 const only = values.only?.split(',').map((name) => name.trim());
-
-const KEY = { 'xi-api-key': 'sk_demo_acme_health' };
-const plainBody = JSON.stringify({
-  text: 'Your appointment with doctor Rivera is confirmed for Tuesday at nine. '.repeat(3),
-  model_id: 'eleven_multilingual_v2',
-});
-const stackBody = JSON.stringify({
-  text: 'Your appointment is on Tuesday.',
-  model_id: 'eleven_multilingual_v2',
-});
-const PATH = '/v1/text-to-speech/21m00Tcm4TlvDq8ikWAM';
 
 function startServer(app, variant) {
   const child = fork(join(here, 'http-server.mjs'), [app, variant], {
@@ -57,7 +49,7 @@ async function load(url, path, body, seconds) {
     method: 'POST',
     connections,
     duration: seconds,
-    headers: { 'content-type': 'application/json', ...KEY },
+    headers: HEADERS,
     body,
   });
   return {
@@ -75,25 +67,31 @@ const median = (xs) => {
 };
 
 /** One group: its servers run side by side; each round runs every case once, in turn. */
-async function group(name, app, body, seconds) {
+async function group(name, app, bodies, seconds) {
   const bare = await startServer(app, 'bare');
   const zrm = await startServer(app, 'zrm');
   const stack = app.startsWith('stack');
   const als = stack ? undefined : await startServer(app, 'als');
+  const ordinary = { path: PATH, body: bodies.ordinary };
   const cases = [
-    { name: stack ? 'no zrm (leaky build)' : 'no adapter', server: bare, path: PATH },
+    { name: stack ? 'no zrm (leaky build)' : 'no adapter', server: bare, ...ordinary },
     ...(als
-      ? [{ name: 'no adapter, AsyncLocalStorage.run per request', server: als, path: PATH }]
+      ? [{ name: 'no adapter, AsyncLocalStorage.run per request', server: als, ...ordinary }]
       : []),
-    { name: 'zrm, ordinary request', server: zrm, path: PATH },
-    { name: 'zrm, ZRM request', server: zrm, path: `${PATH}?enable_logging=false` },
+    { name: 'zrm, ordinary request', server: zrm, ...ordinary },
+    {
+      name: 'zrm, ZRM request',
+      server: zrm,
+      path: `${PATH}${ZRM_QUERY}`,
+      body: bodies.zrm,
+    },
   ];
   try {
-    for (const c of cases) await load(c.server.url, c.path, body, 1); // warm-up
+    for (const c of cases) await load(c.server.url, c.path, c.body, 1); // warm-up
     const runs = cases.map(() => []);
     for (let round = 0; round < rounds; round++) {
       for (const [i, c] of cases.entries()) {
-        const r = await load(c.server.url, c.path, body, seconds);
+        const r = await load(c.server.url, c.path, c.body, seconds);
         runs[i].push(r);
         console.log(
           `  ${name} | ${c.name} | round ${round + 1}: ${r.rps.toFixed(0)} req/s${r.non2xx ? `, ${r.non2xx} non-2xx` : ''}`,
@@ -120,23 +118,24 @@ async function group(name, app, body, seconds) {
 
 const groups = [];
 const plan = [
-  ['express, adapter only', 'express', plainBody, duration],
-  ['fastify, adapter only', 'fastify', plainBody, duration],
-  ['full stack (voice API, express)', 'stack-express', stackBody, stackDuration],
-  ['full stack (voice API, fastify)', 'stack-fastify', stackBody, stackDuration],
+  ['express, adapter only', 'express', plainBodies, duration],
+  ['fastify, adapter only', 'fastify', plainBodies, duration],
+  ['full stack (voice API, express)', 'stack-express', stackBodies, stackDuration],
+  ['full stack (voice API, fastify)', 'stack-fastify', stackBodies, stackDuration],
 ];
-for (const [name, app, body, seconds] of plan) {
+for (const [name, app, bodies, seconds] of plan) {
   if (only !== undefined && !only.includes(app)) continue;
   try {
-    groups.push(await group(name, app, body, seconds));
+    groups.push(await group(name, app, bodies, seconds));
   } catch (error) {
     console.error(`  ${name}: not run (${error.message})`);
     groups.push({ name, error: String(error.message), cases: [] });
   }
 }
-mkdirSync(join(here, 'results'), { recursive: true });
+const out = join(resultsDir(), 'http.json');
+mkdirSync(dirname(out), { recursive: true });
 writeFileSync(
-  join(here, 'results', 'http.json'),
+  out,
   `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds, duration, stackDuration, connections, groups }, null, 2)}\n`,
 );
-console.log('bench/results/http.json written');
+console.log(`${relative(join(here, '..'), out)} written`);

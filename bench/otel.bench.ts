@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import { createScope, definePolicy } from '../packages/core/dist/index.js';
 import { ZeroRetentionSpanProcessor } from '../packages/otel/dist/index.js';
 import { fromPackage } from './lib/deps.js';
+import { ZrmRequestsInFlight, noneInFlight } from './lib/in-flight.js';
 import { interleaved } from './lib/interleave.js';
 
 type Span = { setAttribute(key: string, value: unknown): void; end(): void };
@@ -50,13 +51,33 @@ function span(tracer: Tracer): void {
 
 // The processor's cost is the difference between a case and its bare twin in the same scope.
 describe('span with 10 attributes', () => {
-  interleaved([
-    ['SDK span, bare processor, ordinary scope', () => ordinary.run(() => span(bare))],
+  interleaved(
     [
-      'SDK span, ZeroRetentionSpanProcessor, ordinary scope',
-      () => ordinary.run(() => span(wrapped)),
+      ['SDK span, bare processor, ordinary scope', () => ordinary.run(() => span(bare))],
+      [
+        'SDK span, ZeroRetentionSpanProcessor, ordinary scope',
+        () => ordinary.run(() => span(wrapped)),
+      ],
+      ['SDK span, bare processor, ZRM scope', () => zrm.run(() => span(bare))],
+      ['SDK span, ZeroRetentionSpanProcessor, ZRM scope', () => zrm.run(() => span(wrapped))],
     ],
-    ['SDK span, bare processor, ZRM scope', () => zrm.run(() => span(bare))],
-    ['SDK span, ZeroRetentionSpanProcessor, ZRM scope', () => zrm.run(() => span(wrapped))],
-  ]);
+    { setup: noneInFlight },
+  );
+});
+
+// 1,000 ZRM requests in flight, opened before each case of this group and ended after it.
+const inFlight = new ZrmRequestsInFlight(
+  Object.values(attributes).filter((v): v is string => typeof v === 'string'),
+);
+describe('span with 10 attributes, ZRM requests in flight', () => {
+  interleaved(
+    [
+      ['SDK span, bare processor, ordinary scope', () => ordinary.run(() => span(bare))],
+      [
+        'SDK span, ZeroRetentionSpanProcessor, ordinary scope, ZRM requests in flight',
+        () => ordinary.run(() => span(wrapped)),
+      ],
+    ],
+    { setup: inFlight.open, teardown: inFlight.close },
+  );
 });

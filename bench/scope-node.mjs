@@ -1,16 +1,23 @@
 #!/usr/bin/env node
 /* global process, console */
-// Runs bench/scope-cost.mjs on this Node (20) and on Node 22, alternating
-// runs, and writes bench/results/scope-node.json for bench/report.mjs.
+// Runs bench/scope-cost.mjs on this Node (20) and on Node 22 (bench/node-binary.mjs),
+// alternating runs, and writes bench/results/scope-node.json for bench/report.mjs.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { node22Path } from './node22.mjs';
+import { nodeBinary } from './node-binary.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const script = join(here, 'scope-cost.mjs');
-const node22 = node22Path();
+let node22;
+let unavailable;
+try {
+  node22 = nodeBinary(22);
+} catch (error) {
+  unavailable = error.message;
+  console.error(`scope-node: Node 22 not run (${unavailable})`);
+}
 const binaries = [process.execPath, ...(node22 ? [node22] : [])];
 const runs = Object.fromEntries(binaries.map((b) => [b, []]));
 for (let i = 0; i < 3; i++) {
@@ -30,6 +37,6 @@ const results = binaries.map((binary) => {
 mkdirSync(join(here, 'results'), { recursive: true });
 writeFileSync(
   join(here, 'results', 'scope-node.json'),
-  `${JSON.stringify({ date: new Date().toISOString(), node22: node22 ? 'found' : 'not available', results }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node22: node22 ? 'found' : `not run: ${unavailable}`, results }, null, 2)}\n`,
 );
 for (const r of results) console.log(r.node, JSON.stringify(r.nsPerOp));

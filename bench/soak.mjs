@@ -2,19 +2,26 @@
 /* global console, process */
 // Long form of the soak (`pnpm soak`): by default 100,000 ZRM and 100,000
 // ordinary requests through the example voice API (full stack, child process).
-// Writes bench/results/soak.json (read by bench/report.mjs) and exits 1 when
-// the heap grew beyond the tolerance, taint was left registered, or a ZRM
-// canary was found in the served process's heap snapshot.
+// Writes soak.json into its Node line's results (bench/node-lines.mjs; Node 20:
+// bench/results/), read by bench/report.mjs, and exits 1 when the heap grew
+// beyond the tolerance, taint was left registered, or a ZRM canary was found in
+// the served process's heap snapshot.
 //
-//   node bench/soak.mjs [--requests N] [--framework express|fastify] [--concurrency N] [--json]
+//   node bench/soak.mjs [--requests N] [--framework express|fastify] [--concurrency N] [--json] [--node 24]
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { currentMajor, nodeBinary } from './node-binary.mjs';
+import { resultsDir } from './node-lines.mjs';
 import { runSoak } from './soak-lib.mjs';
 
+const args = process.argv.slice(2);
 const { values } = parseArgs({
+  args,
   options: {
+    node: { type: 'string' },
     requests: { type: 'string', default: '200000' },
     framework: { type: 'string', default: 'express' },
     concurrency: { type: 'string', default: '8' },
@@ -22,6 +29,21 @@ const { values } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
+// --node 24: the same soak with this script and its server on that Node, written to that line's results
+if (values.node !== undefined && Number(values.node) !== currentMajor()) {
+  let binary;
+  try {
+    binary = nodeBinary(Number(values.node));
+  } catch (error) {
+    console.error(`soak: Node ${values.node}: ${error.message}`);
+    process.exit(2);
+  }
+  const rest = args.filter(
+    (a, i) => a !== '--node' && args[i - 1] !== '--node' && !a.startsWith('--node='),
+  );
+  const run = spawnSync(binary, [fileURLToPath(import.meta.url), ...rest], { stdio: 'inherit' });
+  process.exit(run.status ?? 1);
+}
 const requests = Number(values.requests);
 const concurrency = Number(values.concurrency);
 const phases = Number(values.phases);
@@ -64,9 +86,10 @@ const summary = {
   checks,
   ...result,
 };
-const here = dirname(fileURLToPath(import.meta.url));
-mkdirSync(join(here, 'results'), { recursive: true });
-writeFileSync(join(here, 'results', 'soak.json'), `${JSON.stringify(summary, null, 2)}\n`);
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(resultsDir(), 'soak.json');
+mkdirSync(dirname(out), { recursive: true });
+writeFileSync(out, `${JSON.stringify(summary, null, 2)}\n`);
 
 if (values.json) console.log(JSON.stringify(summary));
 else {
@@ -82,6 +105,6 @@ else {
   );
   if (result.retainedBy) log(`retained by:\n  ${result.retainedBy}`);
   for (const [name, ok] of Object.entries(checks)) log(`${ok ? 'ok  ' : 'FAIL'} ${name}`);
-  log('written to bench/results/soak.json');
+  log(`written to ${relative(root, out)}`);
 }
 process.exit(Object.values(checks).every(Boolean) ? 0 : 1);

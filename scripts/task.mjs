@@ -59,28 +59,8 @@ switch (task) {
   }
   case 'bench':
     run(['run', 'build'], 'build (tsc -b)');
-    {
-      // report options (--json, --quick, --no-run) go to bench/report.mjs, the rest to vitest
-      const reportFlags = extra.filter((arg) => ['--json', '--quick', '--no-run'].includes(arg));
-      const vitestArgs = extra.filter((arg) => !reportFlags.includes(arg));
-      if (!reportFlags.includes('--no-run')) {
-        run(
-          [
-            'exec',
-            'vitest',
-            'bench',
-            '--run',
-            '--config',
-            'bench/vitest.config.ts',
-            '--outputJson',
-            'bench/results/latest.json',
-            ...vitestArgs,
-          ],
-          'benchmarks',
-        );
-      }
-      run(['exec', 'node', 'bench/report.mjs', ...reportFlags], 'report (bench/RESULTS.md)');
-    }
+    // bench/report.mjs runs each Node line (--node, --no-run, --quick, --json; the rest goes to vitest)
+    run(['exec', 'node', 'bench/report.mjs', ...extra], 'benchmarks and report (bench/RESULTS.md)');
     break;
   default:
     console.error('usage: node scripts/task.mjs <test|demo|bench> [args]');
