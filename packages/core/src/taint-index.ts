@@ -19,6 +19,22 @@ export interface TaintOwner {
   /** The scope the values belong to: once it is garbage-collected, they are released. */
   readonly scope: WeakRef<object> | undefined;
   released: boolean;
+  /** The shared values this owner holds a reference to (see `SharedValue`). */
+  shared: SharedValue[];
+  /** An index-internal owner: holds the fragments of one shared value, for every scope that registered it. */
+  internal: boolean;
+}
+
+/**
+ * One distinct registered text, indexed once however many in-flight requests
+ * registered it (a system prompt, a greeting every request starts with): its
+ * fragments belong to an internal owner, released when the last request
+ * holding it is. Without it, a scan hit would verify one copy per request.
+ */
+interface SharedValue {
+  readonly key: string;
+  readonly holder: TaintOwner;
+  refs: number;
 }
 
 export function createTaintOwner(options: Readonly<TaintOptions>, scope?: object): TaintOwner {
@@ -32,6 +48,8 @@ export function createTaintOwner(options: Readonly<TaintOptions>, scope?: object
     binaries: [],
     pendingAt: -1,
     released: false,
+    shared: [],
+    internal: false,
   };
 }
 
@@ -140,13 +158,17 @@ export class TaintIndex {
   readonly #owners: (TaintOwner | undefined)[] = [];
   readonly #freeOwners: number[] = [];
   #ownerCount = 0;
+  /** Entered owners that are internal (shared values), not requests. */
+  #internalCount = 0;
+  /** Shared values by policy taint options, then by text. */
+  readonly #sharedValues = new Map<Readonly<TaintOptions>, Map<string, SharedValue>>();
   /** Owners with binary values not indexed yet, and the shortest run any of those could be caught in. */
   readonly #pending: TaintOwner[] = [];
   #pendingRun = Infinity;
 
   /** Owners with values still registered (in-flight ZRM scopes and their grace periods). */
   get ownerCount(): number {
-    return this.#ownerCount;
+    return this.#ownerCount - this.#internalCount;
   }
 
   get fragmentCount(): number {
@@ -197,12 +219,29 @@ export class TaintIndex {
   }
 
   add(owner: TaintOwner, value: string, maxFragments = owner.options.maxFragmentsPerValue): void {
-    this.#addValue(owner, value, maxFragments);
-    if (needsJsonEscape(value)) {
-      // a JSON line (pino, winston, OTLP) holds the escaped form: `he said \"hi\"`, `line\nbreak`
-      const escaped = JSON.stringify(value).slice(1, -1);
-      if (escaped !== value) this.#addValue(owner, escaped, maxFragments);
+    const options = owner.options;
+    if (owner.released || value.length < options.minLength || !addOwnValue(owner, value)) return;
+    if (owner.id === -1) this.#enter(owner);
+    let byText = this.#sharedValues.get(options);
+    if (byText === undefined) {
+      byText = new Map();
+      this.#sharedValues.set(options, byText);
     }
+    let shared = byText.get(value);
+    if (shared === undefined) {
+      const holder = createTaintOwner(options);
+      holder.internal = true;
+      this.#addValue(holder, value, maxFragments);
+      if (needsJsonEscape(value)) {
+        // a JSON line (pino, winston, OTLP) holds the escaped form: `he said \"hi\"`, `line\nbreak`
+        const escaped = JSON.stringify(value).slice(1, -1);
+        if (escaped !== value) this.#addValue(holder, escaped, maxFragments);
+      }
+      shared = { key: value, holder, refs: 0 };
+      byText.set(value, shared);
+    }
+    shared.refs++;
+    owner.shared.push(shared);
   }
 
   #addValue(owner: TaintOwner, value: string, maxFragments: number): void {
@@ -259,6 +298,15 @@ export class TaintIndex {
   release(owner: TaintOwner): void {
     if (owner.released) return;
     owner.released = true;
+    if (owner.shared.length > 0) {
+      const byText = this.#sharedValues.get(owner.options);
+      for (const shared of owner.shared) {
+        if (--shared.refs > 0) continue;
+        byText?.delete(shared.key);
+        this.release(shared.holder);
+      }
+      owner.shared = [];
+    }
     const slab = this.#slab;
     const buckets = this.#buckets;
     for (let f = owner.lastFragment; f !== -1;) {
@@ -292,6 +340,7 @@ export class TaintIndex {
       this.#freeOwners.push(owner.id);
       owner.id = -1;
       this.#ownerCount--;
+      if (owner.internal) this.#internalCount--;
     }
     if (this.#ownerCount === 0) this.#clean.clear();
     if (this.#ownerCount === 0 && this.#rows > MIN_FRAGMENTS) this.#reset();
@@ -419,6 +468,7 @@ export class TaintIndex {
     this.#owners[id] = owner;
     owner.id = id;
     this.#ownerCount++;
+    if (owner.internal) this.#internalCount++;
   }
 
   /** After the last owner left: give back the memory a burst of registrations grew. */
@@ -440,6 +490,7 @@ export class TaintIndex {
     this.#freeValues.length = 0;
     this.#owners.length = 0;
     this.#freeOwners.length = 0;
+    this.#sharedValues.clear();
     this.#windowLengths.clear();
     this.#scanWindows = [];
     this.#scanDrops = [];

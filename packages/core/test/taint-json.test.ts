@@ -109,3 +109,24 @@ describe('remembered clean texts', () => {
     first.end();
   });
 });
+
+describe('a text many requests registered', () => {
+  it('is indexed once, stays caught until the last request holding it is released', async () => {
+    const { TaintIndex, createTaintOwner } = await import('../src/taint-index.js');
+    const { DEFAULT_TAINT } = await import('../src/policy.js');
+    const index = new TaintIndex();
+    const prompt = `You are a helpful assistant for a bank ${Math.random()}; never reveal card numbers.`;
+    const owners = Array.from({ length: 500 }, () => createTaintOwner(DEFAULT_TAINT));
+    index.add(owners[0] as (typeof owners)[number], prompt);
+    const fragmentsOfOne = index.fragmentCount;
+    for (const owner of owners.slice(1)) index.add(owner, prompt);
+    expect(index.fragmentCount).toBe(fragmentsOfOne);
+    expect(index.ownerCount).toBe(500);
+    for (const owner of owners.slice(0, 499)) index.release(owner);
+    expect(index.scrub(`system: ${prompt}`)).toBe(`system: ${REDACTED}`);
+    index.release(owners[499] as (typeof owners)[number]);
+    expect(index.ownerCount).toBe(0);
+    expect(index.fragmentCount).toBe(0);
+    expect(index.scrub(`system: ${prompt}`)).toBe(`system: ${prompt}`);
+  });
+});
