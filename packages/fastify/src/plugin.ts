@@ -71,7 +71,7 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
     // logger when that logger is zrm's pino, which keeps in-flight ZRM content out of every line itself
     return state.mode === 'ordinary' && isZeroRetentionPino(child)
       ? child
-      : wrapRequestLogger(child, state, policy);
+      : wrapRequestLogger(child, state, policy, logger);
   };
   // without a logger Fastify makes no request logger at all: a factory would only cost time per request
   const silent = logsNothing(fastify);

@@ -10,11 +10,15 @@ type LogFn = (...args: unknown[]) => void;
 const kTarget = Symbol('@zrm/fastify.logger-target');
 const kState = Symbol('@zrm/fastify.logger-state');
 const kPolicy = Symbol('@zrm/fastify.logger-policy');
+/** Set on a pino child that carries the wrapper's methods itself (no wrapper object). */
+const kInPlace = Symbol('@zrm/fastify.logger-in-place');
 
 interface RequestLogger {
+  /** Whose level methods write the line (called with the request logger as `this`). */
   [kTarget]: Record<Level, LogFn>;
   [kState]: RequestState;
   [kPolicy]: Policy;
+  [kInPlace]?: true;
 }
 
 function countDropped(): void {
@@ -23,19 +27,19 @@ function countDropped(): void {
 }
 
 function write(logger: RequestLogger, level: Level, args: unknown[]): void {
-  const target = logger[kTarget];
+  const log = logger[kTarget][level];
   const state = logger[kState];
   switch (state.mode) {
     case 'ordinary':
-      if (inFlightTaintCount() === 0) target[level](...args);
-      else target[level](...scrubOrdinaryArgs(args));
+      if (inFlightTaintCount() === 0) log.apply(logger, args);
+      else log.apply(logger, scrubOrdinaryArgs(args));
       return;
     case 'undecided':
       if (!state.hold(() => write(logger, level, args))) countDropped();
       return;
     default:
       try {
-        target[level](...redactLogArgs(args, logger[kPolicy]));
+        log.apply(logger, redactLogArgs(args, logger[kPolicy]));
       } catch {
         // a ZRM line that cannot be written is dropped, never thrown into the request
         countDropped();
@@ -124,23 +128,55 @@ function child(
     state.mode === 'ordinary'
       ? bindings
       : (redact(bindings, { zeroRetention: true, policy }) as object);
-  const target = this[kTarget] as FastifyBaseLogger & {
-    child(bindings: object, options?: unknown): FastifyBaseLogger;
-  };
+  if (this[kInPlace] === true) {
+    // pino's own child, made from this logger: it inherits the methods, state and policy
+    const pinoChild = (this[kTarget] as unknown as { child: ChildFn }).child;
+    const made = pinoChild.call(this, safe, options);
+    return hasOwnLevels(made) ? wrapRequestLogger(made, state, policy) : made;
+  }
+  const target = this[kTarget] as unknown as FastifyBaseLogger & { child: ChildFn };
   return wrapRequestLogger(target.child(safe, options), state, policy);
+}
+
+type ChildFn = (this: object, bindings: object, options?: unknown) => FastifyBaseLogger;
+
+/** Did pino give this logger level methods of its own (a level set on it)? They would shadow ours. */
+function hasOwnLevels(logger: object): boolean {
+  return Object.prototype.hasOwnProperty.call(logger, 'info');
 }
 
 /**
  * The logger Fastify gives a request (`request.log`, `reply.log`), wrapped so
  * that every line of a ZRM request is content-free whatever logger the app
  * uses, lines logged before the mode is known wait for it, and ordinary
- * requests write exactly what they were given.
+ * requests write exactly what they were given. `madeFrom`: the logger the
+ * request's child was made from, when it is known to be a fresh child of it.
  */
 export function wrapRequestLogger(
   target: FastifyBaseLogger,
   state: RequestState,
   policy: Policy,
+  madeFrom?: object,
 ): FastifyBaseLogger {
+  const parent: unknown = Object.getPrototypeOf(target);
+  if (
+    madeFrom !== undefined &&
+    parent === madeFrom &&
+    target !== madeFrom &&
+    !hasOwnLevels(target)
+  ) {
+    // A pino child made for this request alone (Fastify's default factory): it takes the methods
+    // itself. A wrapper object per request, whose prototype is that request's child, gets a hidden
+    // class of its own, and its own properties are added to it one slow step at a time.
+    const logger = target as FastifyBaseLogger & RequestLogger;
+    logger[kTarget] = parent as unknown as Record<Level, LogFn>;
+    logger[kState] = state;
+    logger[kPolicy] = policy;
+    logger[kInPlace] = true;
+    for (const level of LEVELS) (logger as unknown as Record<Level, LogFn>)[level] = METHODS[level];
+    (logger as unknown as { child: typeof child }).child = child;
+    return logger;
+  }
   const logger = Object.create(target) as FastifyBaseLogger & RequestLogger;
   logger[kTarget] = target;
   logger[kState] = state;
