@@ -23,6 +23,8 @@ export function scrubString(text: string, sink?: string): string {
  * scanned whole.
  */
 export function scrubJson(text: string, sink?: string): string {
+  // before any read of the text: reading a character of a string pino built by concatenation flattens it
+  if (state.taint.isEmpty) return text;
   const first = text.charCodeAt(0);
   const out = first === 123 || first === 91 ? state.taint.scrubJson(text) : state.taint.scrub(text);
   if (out !== text && state.storage.getStore()?.zeroRetention !== true) reportCrossContext(sink);
