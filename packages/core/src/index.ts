@@ -24,7 +24,15 @@ export { markSensitive } from './mark-sensitive.js';
 export { redact } from './redact.js';
 export { binaryPlaceholder, UNREADABLE, CIRCULAR, DEPTH_LIMIT } from './redact-walk.js';
 export { REDACTED } from './taint-index.js';
-export { scrubString, scrubJson, scrubUrl, isTainted, isTaintedRemembering } from './scrub.js';
+export {
+  scrubString,
+  scrubJson,
+  scrubUrl,
+  isTainted,
+  isTaintedRemembering,
+  isTaintedBytes,
+  encodedTextRegistered,
+} from './scrub.js';
 export { isSensitiveKey } from './sensitive-keys.js';
 export { guardWrite, assertProviderAllowed } from './guard.js';
 export { emitRedaction, reportCrossContext } from './events.js';

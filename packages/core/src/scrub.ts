@@ -40,6 +40,21 @@ export function isTaintedRemembering(text: string): boolean {
   return state.taint.containsRemembering(text);
 }
 
+/**
+ * For sinks that store bytes (history audio): true when `bytes` holds a run of
+ * a binary value an in-flight ZRM request registered, compared byte for byte
+ * (no text form is made). When a request registered encoded bytes as text
+ * (`encodedTextRegistered()`), look at the bytes' text forms with `isTainted` too.
+ */
+export function isTaintedBytes(bytes: Uint8Array): boolean {
+  return state.taint.containsBytes(bytes);
+}
+
+/** Did an in-flight ZRM request register a text that is encoded bytes (a long base64 or hex run)? */
+export function encodedTextRegistered(): boolean {
+  return state.taint.holdsEncodedText;
+}
+
 /** True when `text` holds registered content of an in-flight ZRM scope. */
 export function isTainted(text: string): boolean {
   return state.taint.contains(text);

@@ -1,4 +1,5 @@
 import { binaryFormLengths, binaryForms, hasFormRun } from './binary-forms.js';
+import { ByteSamples } from './byte-samples.js';
 import type { TaintOptions } from './types.js';
 
 /** Who registered values: one per scope. Released once, after which it registers nothing. */
@@ -14,6 +15,10 @@ export interface TaintOwner {
   id: number;
   /** Binary values (copies) whose text forms are not indexed yet. */
   binaries: Uint8Array[];
+  /** Every binary value (copies), with the hashes of its sampled windows (see `ByteSamples`). */
+  sampled: { bytes: Uint8Array; hashes: number[] }[];
+  /** How many of this owner's text values look like base64 or hex (encoded bytes). */
+  encodedTexts: number;
   /** Position in the index's list of owners with such values, -1 when none. */
   pendingAt: number;
   /** The scope the values belong to: once it is garbage-collected, they are released. */
@@ -46,6 +51,8 @@ export function createTaintOwner(options: Readonly<TaintOptions>, scope?: object
     lastFragment: -1,
     id: -1,
     binaries: [],
+    sampled: [],
+    encodedTexts: 0,
     pendingAt: -1,
     released: false,
     shared: [],
@@ -61,6 +68,8 @@ const VALUES_AS_ARRAY = 16;
 const MIN_BUCKETS = 1 << 16;
 const FILTER_BITS_PER_BUCKET = 16;
 const REMEMBER_LENGTH = 96;
+/** A registered text with a base64/hex run this long is taken for encoded bytes. */
+const ENCODED_RUN = 64;
 const REMEMBER_COUNT = 4_096;
 const MIN_FRAGMENTS = 1 << 10;
 /** The k-gram hashes of the value being winnowed (reused: registration allocates nothing). */
@@ -158,6 +167,10 @@ export class TaintIndex {
   readonly #owners: (TaintOwner | undefined)[] = [];
   readonly #freeOwners: number[] = [];
   #ownerCount = 0;
+  /** Sampled windows of every registered binary value, to find them in other bytes. */
+  readonly #byteSamples = new ByteSamples();
+  /** Registered text values that look like encoded bytes (a long base64 or hex run). */
+  #encodedTexts = 0;
   /** Entered owners that are internal (shared values), not requests. */
   #internalCount = 0;
   /** Shared values by policy taint options, then by text. */
@@ -209,7 +222,9 @@ export class TaintIndex {
     }
     if (shortest === Infinity) return;
     if (owner.id === -1) this.#enter(owner);
-    owner.binaries.push(Uint8Array.prototype.slice.call(bytes));
+    const copy = Uint8Array.prototype.slice.call(bytes);
+    owner.binaries.push(copy);
+    owner.sampled.push({ bytes: copy, hashes: this.#byteSamples.add(copy) });
     if (owner.pendingAt === -1) {
       owner.pendingAt = this.#pending.length;
       this.#pending.push(owner);
@@ -222,6 +237,10 @@ export class TaintIndex {
     const options = owner.options;
     if (owner.released || value.length < options.minLength || !addOwnValue(owner, value)) return;
     if (owner.id === -1) this.#enter(owner);
+    if (value.length >= ENCODED_RUN && hasFormRun(value, ENCODED_RUN)) {
+      owner.encodedTexts++;
+      this.#encodedTexts++;
+    }
     let byText = this.#sharedValues.get(options);
     if (byText === undefined) {
       byText = new Map();
@@ -298,6 +317,10 @@ export class TaintIndex {
   release(owner: TaintOwner): void {
     if (owner.released) return;
     owner.released = true;
+    for (const { bytes, hashes } of owner.sampled) this.#byteSamples.remove(bytes, hashes);
+    owner.sampled = [];
+    this.#encodedTexts -= owner.encodedTexts;
+    owner.encodedTexts = 0;
     if (owner.shared.length > 0) {
       const byText = this.#sharedValues.get(owner.options);
       for (const shared of owner.shared) {
@@ -355,6 +378,19 @@ export class TaintIndex {
     );
     for (const owner of collected) this.release(owner as TaintOwner);
     return collected.length;
+  }
+
+  /**
+   * Do these bytes hold a run of a registered binary value (of at least
+   * `caughtRun(its length)` bytes)? Compares bytes, makes no text form.
+   */
+  containsBytes(bytes: Uint8Array): boolean {
+    return this.#byteSamples.containedIn(bytes);
+  }
+
+  /** Is a registered text value encoded bytes (base64, hex), so bytes must be looked at in their text forms too? */
+  get holdsEncodedText(): boolean {
+    return this.#encodedTexts > 0;
   }
 
   /** Does `text` contain a registered value or a long-enough fragment of one? */

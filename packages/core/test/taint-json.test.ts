@@ -130,3 +130,31 @@ describe('a text many requests registered', () => {
     expect(index.scrub(`system: ${prompt}`)).toBe(`system: ${prompt}`);
   });
 });
+
+describe('registered bytes found in other bytes', () => {
+  it('finds a ZRM request’s audio, whole or a long chunk, inside other bytes, and nothing once released', async () => {
+    const { isTaintedBytes, encodedTextRegistered } = await import('@zrm/core');
+    const { caughtRun } = await import('../src/byte-samples.js');
+    const { randomBytes } = await import('node:crypto');
+    const audio = randomBytes(64 * 1024);
+    const scope = createScope({ zeroRetention: true, policy });
+    scope.run(() => markSensitive(audio));
+    const around = Buffer.concat([randomBytes(777), audio, randomBytes(100)]);
+    expect(isTaintedBytes(around)).toBe(true);
+    const run = caughtRun(audio.length);
+    expect(isTaintedBytes(audio.subarray(5_001, 5_001 + run))).toBe(true);
+    expect(isTaintedBytes(randomBytes(64 * 1024))).toBe(false);
+    expect(encodedTextRegistered()).toBe(false);
+    scope.end();
+    expect(isTaintedBytes(around)).toBe(false);
+  });
+
+  it('says when a request registered encoded bytes as text', async () => {
+    const { encodedTextRegistered } = await import('@zrm/core');
+    const { randomBytes } = await import('node:crypto');
+    const scope = inFlight(randomBytes(300).toString('base64'));
+    expect(encodedTextRegistered()).toBe(true);
+    scope.end();
+    expect(encodedTextRegistered()).toBe(false);
+  });
+});

@@ -168,22 +168,27 @@ export function wrapRequestLogger(
     // A pino child made for this request alone (Fastify's default factory): it takes the methods
     // itself. A wrapper object per request, whose prototype is that request's child, gets a hidden
     // class of its own, and its own properties are added to it one slow step at a time.
-    const logger = target as FastifyBaseLogger & RequestLogger;
-    logger[kTarget] = parent as unknown as Record<Level, LogFn>;
-    logger[kState] = state;
-    logger[kPolicy] = policy;
+    const logger = install(target, parent, state, policy);
     logger[kInPlace] = true;
-    for (const level of LEVELS) (logger as unknown as Record<Level, LogFn>)[level] = METHODS[level];
-    (logger as unknown as { child: typeof child }).child = child;
     return logger;
   }
-  const logger = Object.create(target) as FastifyBaseLogger & RequestLogger;
-  logger[kTarget] = target;
-  logger[kState] = state;
-  logger[kPolicy] = policy;
-  for (const level of LEVELS) (logger as unknown as Record<Level, LogFn>)[level] = METHODS[level];
-  (logger as unknown as { child: typeof child }).child = child;
-  return logger;
+  return install(Object.create(target) as FastifyBaseLogger, target, state, policy);
+}
+
+/** Gives `logger` the request logger's methods, writing through `target`'s level methods. */
+function install(
+  logger: FastifyBaseLogger,
+  target: object,
+  state: RequestState,
+  policy: Policy,
+): FastifyBaseLogger & RequestLogger {
+  const own = logger as FastifyBaseLogger & RequestLogger;
+  own[kTarget] = target as Record<Level, LogFn>;
+  own[kState] = state;
+  own[kPolicy] = policy;
+  for (const level of LEVELS) (own as unknown as Record<Level, LogFn>)[level] = METHODS[level];
+  (own as unknown as { child: typeof child }).child = child;
+  return own;
 }
 
 const PINO_HOOKS = Symbol.for('pino.hooks');

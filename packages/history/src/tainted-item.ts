@@ -1,4 +1,11 @@
-import { currentScope, inFlightTaintCount, isTainted, reportCrossContext } from '@zrm/core';
+import {
+  currentScope,
+  encodedTextRegistered,
+  inFlightTaintCount,
+  isTainted,
+  isTaintedBytes,
+  reportCrossContext,
+} from '@zrm/core';
 import type { HistoryItem } from './types.js';
 
 function bytesOf(value: unknown): Buffer | undefined {
@@ -64,6 +71,10 @@ function readsTainted(item: HistoryItem): boolean {
   if (item.metadata !== undefined && item.metadata !== null)
     metadataParts(item.metadata, strings, binaries);
   if (strings.some((text) => isTainted(text))) return true;
+  for (const bytes of binaries) if (isTaintedBytes(bytes)) return true;
+  // text forms only when a request registered encoded bytes as text (audio sent as base64):
+  // making and scanning seven forms of every ordinary upload costs milliseconds
+  if (!encodedTextRegistered()) return false;
   for (const bytes of binaries)
     for (const form of binaryForms(bytes)) if (isTainted(form)) return true;
   return false;
