@@ -11,9 +11,11 @@ const WINDOW = 32;
 const MAX_SAMPLES = 256;
 const BASE = 0x01000193;
 
+/** One distinct window, with how many registered values hold it (audio of two requests often shares some). */
 interface Sample {
-  readonly bytes: Uint8Array;
-  readonly at: number;
+  /** A copy of the window's bytes: no reference into any request's own copy. */
+  readonly window: Uint8Array;
+  count: number;
 }
 
 function hashAt(bytes: Uint8Array, start: number): number {
@@ -29,9 +31,31 @@ function power(): number {
 }
 const DROP = power();
 
-function sameWindow(a: Uint8Array, ai: number, b: Uint8Array, bi: number): boolean {
-  for (let j = 0; j < WINDOW; j++) if (a[ai + j] !== b[bi + j]) return false;
+function sameWindow(a: Uint8Array, ai: number, window: Uint8Array): boolean {
+  for (let j = 0; j < WINDOW; j++) if (a[ai + j] !== window[j]) return false;
   return true;
+}
+
+/**
+ * Silence and near-constant runs (digital zeros, a DC offset, low noise) are in
+ * every recording: a window of fewer than MIN_DISTINCT byte values is not
+ * sampled, or every ordinary upload would match every ZRM one.
+ */
+const MIN_DISTINCT = 6;
+
+function isDistinctive(bytes: Uint8Array, at: number): boolean {
+  const seen = new Set<number>();
+  for (let i = at; i < at + WINDOW; i++) {
+    seen.add(bytes[i] as number);
+    if (seen.size >= MIN_DISTINCT) return true;
+  }
+  return false;
+}
+
+/** Offsets of the windows sampled from a value of `length` bytes. */
+function* sampleOffsets(length: number): Generator<number> {
+  const stride = strideFor(length);
+  for (let at = 0; at + WINDOW <= length; at += stride) yield at;
 }
 
 const FILTER_WORDS = 1 << 11; // 65,536 bits: stays in cache; a set bit sends the window to the map
@@ -45,32 +69,36 @@ export class ByteSamples {
   }
 
   /**
-   * Samples `bytes` (a copy the caller keeps until `remove`); returns the hashes
-   * to remove it by. Any run of at least `caught(length)` bytes holds a sample.
+   * Samples `bytes` (the caller keeps it until `remove`): any run of at least
+   * `caughtRun(length)` bytes of it holds a sample, unless the run is silence.
    */
-  add(bytes: Uint8Array): number[] {
-    if (bytes.length < WINDOW) return [];
-    const stride = strideFor(bytes.length);
-    const hashes: number[] = [];
-    for (let at = 0; at + WINDOW <= bytes.length; at += stride) {
+  add(bytes: Uint8Array): void {
+    for (const at of sampleOffsets(bytes.length)) {
+      if (!isDistinctive(bytes, at)) continue;
       const h = hashAt(bytes, at);
       const word = (h >>> 5) & (FILTER_WORDS - 1);
       this.#filter[word] = (this.#filter[word] as number) | (1 << (h & 31));
       let list = this.#samples.get(h);
       if (list === undefined) this.#samples.set(h, (list = []));
-      list.push({ bytes, at });
-      hashes.push(h);
+      const same = list.find((sample) => sameWindow(bytes, at, sample.window));
+      if (same !== undefined) same.count++;
+      else list.push({ window: bytes.slice(at, at + WINDOW), count: 1 });
     }
-    return hashes;
   }
 
-  remove(bytes: Uint8Array, hashes: readonly number[]): void {
-    for (const h of hashes) {
+  /** Forgets the samples of a value `add` was given. */
+  remove(bytes: Uint8Array): void {
+    for (const at of sampleOffsets(bytes.length)) {
+      if (!isDistinctive(bytes, at)) continue;
+      const h = hashAt(bytes, at);
       const list = this.#samples.get(h);
       if (list === undefined) continue;
-      const left = list.filter((sample) => sample.bytes !== bytes);
-      if (left.length === 0) this.#samples.delete(h);
-      else this.#samples.set(h, left);
+      const i = list.findIndex((sample) => sameWindow(bytes, at, sample.window));
+      if (i === -1) continue;
+      const sample = list[i] as Sample;
+      if (--sample.count > 0) continue;
+      list.splice(i, 1);
+      if (list.length === 0) this.#samples.delete(h);
     }
     // released windows leave their bits set until nothing is left
     if (this.#samples.size === 0) this.#filter.fill(0);
@@ -86,7 +114,7 @@ export class ByteSamples {
       if ((filter[(h >>> 5) & (FILTER_WORDS - 1)] as number) & (1 << (h & 31))) {
         const list = this.#samples.get(h);
         if (list !== undefined)
-          for (const sample of list) if (sameWindow(bytes, i, sample.bytes, sample.at)) return true;
+          for (const sample of list) if (sameWindow(bytes, i, sample.window)) return true;
       }
       if (i === last) return false;
       h =

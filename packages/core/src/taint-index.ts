@@ -15,8 +15,8 @@ export interface TaintOwner {
   id: number;
   /** Binary values (copies) whose text forms are not indexed yet. */
   binaries: Uint8Array[];
-  /** Every binary value (copies), with the hashes of its sampled windows (see `ByteSamples`). */
-  sampled: { bytes: Uint8Array; hashes: number[] }[];
+  /** Every binary value (copies) whose windows are sampled (see `ByteSamples`). */
+  sampled: Uint8Array[];
   /** How many of this owner's text values look like base64 or hex (encoded bytes). */
   encodedTexts: number;
   /** Position in the index's list of owners with such values, -1 when none. */
@@ -224,7 +224,8 @@ export class TaintIndex {
     if (owner.id === -1) this.#enter(owner);
     const copy = Uint8Array.prototype.slice.call(bytes);
     owner.binaries.push(copy);
-    owner.sampled.push({ bytes: copy, hashes: this.#byteSamples.add(copy) });
+    this.#byteSamples.add(copy);
+    owner.sampled.push(copy);
     if (owner.pendingAt === -1) {
       owner.pendingAt = this.#pending.length;
       this.#pending.push(owner);
@@ -317,7 +318,7 @@ export class TaintIndex {
   release(owner: TaintOwner): void {
     if (owner.released) return;
     owner.released = true;
-    for (const { bytes, hashes } of owner.sampled) this.#byteSamples.remove(bytes, hashes);
+    for (const bytes of owner.sampled) this.#byteSamples.remove(bytes);
     owner.sampled = [];
     this.#encodedTexts -= owner.encodedTexts;
     owner.encodedTexts = 0;

@@ -149,6 +149,25 @@ describe('registered bytes found in other bytes', () => {
     expect(isTaintedBytes(around)).toBe(false);
   });
 
+  it('does not take silence shared by two recordings for a ZRM request’s audio', async () => {
+    const { isTaintedBytes } = await import('@zrm/core');
+    const { randomBytes } = await import('node:crypto');
+    const silence = Buffer.alloc(16 * 1024);
+    const zrmAudio = Buffer.concat([randomBytes(8 * 1024), silence, randomBytes(8 * 1024)]);
+    const ordinaryAudio = Buffer.concat([randomBytes(4 * 1024), silence, randomBytes(4 * 1024)]);
+    const scope = createScope({ zeroRetention: true, policy });
+    const other = createScope({ zeroRetention: true, policy });
+    scope.run(() => markSensitive(zrmAudio));
+    other.run(() => markSensitive(Buffer.from(zrmAudio))); // a second request with the same audio
+    expect(isTaintedBytes(ordinaryAudio)).toBe(false);
+    expect(isTaintedBytes(zrmAudio.subarray(100, 8_000))).toBe(true);
+    scope.end();
+    // the second request still holds the same audio
+    expect(isTaintedBytes(zrmAudio)).toBe(true);
+    other.end();
+    expect(isTaintedBytes(zrmAudio)).toBe(false);
+  });
+
   it('says when a request registered encoded bytes as text', async () => {
     const { encodedTextRegistered } = await import('@zrm/core');
     const { randomBytes } = await import('node:crypto');
