@@ -43,8 +43,8 @@ export function isTaintedRemembering(text: string): boolean {
 /**
  * For sinks that store bytes (history audio): true when `bytes` holds a run of
  * a binary value an in-flight ZRM request registered, compared byte for byte
- * (no text form is made). When a request registered encoded bytes as text
- * (`encodedTextRegistered()`), look at the bytes' text forms with `isTainted` too.
+ * (no text form is made), or — while a request registered encoded bytes as
+ * text (audio sent as base64) — when a text form of `bytes` holds that text.
  */
 export function isTaintedBytes(bytes: Uint8Array): boolean {
   return state.taint.containsBytes(bytes);

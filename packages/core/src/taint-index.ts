@@ -383,10 +383,15 @@ export class TaintIndex {
 
   /**
    * Do these bytes hold a run of a registered binary value (of at least
-   * `caughtRun(its length)` bytes)? Compares bytes, makes no text form.
+   * `caughtRun(its length)` bytes)? Compares bytes, and makes the bytes' text
+   * forms only while a registered text is encoded bytes.
    */
   containsBytes(bytes: Uint8Array): boolean {
-    return this.#byteSamples.containedIn(bytes);
+    if (this.#byteSamples.containedIn(bytes)) return true;
+    if (this.#encodedTexts === 0) return false;
+    // a request registered encoded bytes as text (audio sent as base64): only a text form of these holds it
+    for (const form of binaryForms(bytes)) if (this.contains(form)) return true;
+    return false;
   }
 
   /** Is a registered text value encoded bytes (base64, hex), so bytes must be looked at in their text forms too? */

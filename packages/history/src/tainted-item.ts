@@ -1,6 +1,5 @@
 import {
   currentScope,
-  encodedTextRegistered,
   inFlightTaintCount,
   isTainted,
   isTaintedBytes,
@@ -36,21 +35,6 @@ function metadataParts(metadata: unknown, strings: string[], binaries: Buffer[])
   });
 }
 
-/**
- * Text forms of bytes as `markSensitive` registers binary content (hex, and
- * base64 / base64url at each byte alignment, unpadded), so that audio is caught
- * whether its request registered the bytes or the base64 string they came in.
- * Made one at a time: a clean item pays for each, a tainted one stops early.
- */
-function* binaryForms(bytes: Buffer): Generator<string> {
-  yield bytes.toString('hex');
-  for (let offset = 0; offset < 3 && offset < bytes.length; offset++) {
-    const slice = bytes.subarray(offset);
-    yield slice.toString('base64').replace(/=+$/, '');
-    yield slice.toString('base64url');
-  }
-}
-
 /** A field as a string or bytes to look at; a field of any other kind cannot be read. */
 function collect(value: unknown, strings: string[], binaries: Buffer[]): void {
   if (value === undefined || value === null) return;
@@ -71,13 +55,8 @@ function readsTainted(item: HistoryItem): boolean {
   if (item.metadata !== undefined && item.metadata !== null)
     metadataParts(item.metadata, strings, binaries);
   if (strings.some((text) => isTainted(text))) return true;
-  for (const bytes of binaries) if (isTaintedBytes(bytes)) return true;
-  // text forms only when a request registered encoded bytes as text (audio sent as base64):
-  // making and scanning seven forms of every ordinary upload costs milliseconds
-  if (!encodedTextRegistered()) return false;
-  for (const bytes of binaries)
-    for (const form of binaryForms(bytes)) if (isTainted(form)) return true;
-  return false;
+  // compared as bytes, and in their text forms while a request registered audio as base64 text
+  return binaries.some((bytes) => isTaintedBytes(bytes));
 }
 
 /**
