@@ -54,15 +54,21 @@ const HOLDS_CONTENT = ['url', 'originalUrl', 'host', 'hostname'];
 function scrubRequest(req: unknown): unknown {
   if (typeof req !== 'object' || req === null) return redact(req, SINK);
   const fields = req as Record<string, unknown>;
+  const scrubbed: Record<string, string> = {};
   let tainted = false;
   for (const key of HOLDS_CONTENT) {
     const value = fields[key];
-    if (typeof value === 'string' && scrubUrl(value, 'fastify') !== value) tainted = true;
+    if (typeof value !== 'string') continue;
+    scrubbed[key] = scrubUrl(value, 'fastify');
+    if (scrubbed[key] !== value) tainted = true;
   }
   if (!tainted) return req;
   const summary: Record<string, unknown> = {};
-  for (const key of ['method', 'url', 'version', 'host', 'hostname', 'ip', 'id'])
-    if (typeof fields[key] === 'string') summary[key] = scrubUrl(fields[key]);
+  for (const key of ['method', 'url', 'version', 'host', 'hostname', 'ip', 'id']) {
+    const value = fields[key];
+    // a field already scrubbed is not scrubbed (and counted) again
+    if (typeof value === 'string') summary[key] = scrubbed[key] ?? scrubUrl(value);
+  }
   return summary;
 }
 
