@@ -14,7 +14,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The exact version fetched for each major. */
-export const NODE_VERSIONS = { 22: '22.23.3', 24: '24.22.3' };
+export const NODE_VERSIONS = { 22: '22.23.3', 24: '24.22.3', 26: '26.12.1' };
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The major version of the Node running this process. */
