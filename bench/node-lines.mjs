@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { currentMajor, nodeBinary } from './node-binary.mjs';
+import { currentMajor, nodeBinary } from '../scripts/node-binary.mjs';
 
 export const NODE_LINES = [20, 24];
 const here = dirname(fileURLToPath(import.meta.url));

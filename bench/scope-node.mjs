@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 /* global process, console */
-// Runs bench/scope-cost.mjs on this Node (20) and on Node 22 (bench/node-binary.mjs),
+// Runs bench/scope-cost.mjs on this Node (20) and on Node 22 (scripts/node-binary.mjs),
 // alternating runs, and writes bench/results/scope-node.json for bench/report.mjs.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { nodeBinary } from './node-binary.mjs';
+import { nodeBinary } from '../scripts/node-binary.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const script = join(here, 'scope-cost.mjs');

@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { currentMajor, nodeBinary } from './node-binary.mjs';
+import { currentMajor, nodeBinary } from '../scripts/node-binary.mjs';
 import { resultsDir } from './node-lines.mjs';
 import { runSoak } from './soak-lib.mjs';
 

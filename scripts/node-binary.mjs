@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 /* global process, console */
 // Finds, or fetches once, the Node binary of one major version: the Node 24
-// line of the budgets (bench/node-lines.mjs) and the Node 22 side of the
-// request scope's comparison (bench/scope-node.mjs). The binary ships inside
+// and 26 lines of the test suite (scripts/task.mjs), the Node 24 line of the
+// budgets (bench/node-lines.mjs) and the Node 22 side of the request scope's
+// comparison (bench/scope-node.mjs). The binary ships inside
 // an npm registry package (node-<platform>-<arch>); it is fetched with the
 // ordinary npm client (`npm pack`) into node_modules/.cache/zrm-node/<version>
 // and never added to package.json: a dependency whose bin is `node` would make
 // every pnpm script run on that Node.
-//   node bench/node-binary.mjs 24   → prints the binary's path, or the reason and exits 1
+//   node scripts/node-binary.mjs 24   → prints the binary's path, or the reason and exits 1
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -35,7 +36,7 @@ export function nodeBinary(major) {
   }
   if (currentMajor() === major) return process.execPath;
   const version = NODE_VERSIONS[major];
-  if (version === undefined) throw new Error(`no pinned Node ${major} in bench/node-binary.mjs`);
+  if (version === undefined) throw new Error(`no pinned Node ${major} in scripts/node-binary.mjs`);
   const cache = join(root, 'node_modules', '.cache', 'zrm-node', version);
   const binary = join(cache, 'package', 'bin', 'node');
   if (existsSync(binary)) return binary;
