@@ -187,6 +187,8 @@ for (const line of LINES) {
       );
       expect(sdkVersion?.[1]).toBe(line.sdkMajor);
       expect(receiver.received('/v1/traces')).toContain('zero-code-app');
+      // the ESM hook is installed without Node's warnings (module.register is deprecated on Node 26)
+      expect(run.exit.stderr).not.toMatch(/DeprecationWarning|ExperimentalWarning/);
     });
 
     it('exports no canary of a ZRM request (query, body) in any OTLP byte, log line or stderr', () => {
