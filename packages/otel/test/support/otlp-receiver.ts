@@ -19,8 +19,12 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       let raw = Buffer.concat(chunks);
       if (req.headers['content-encoding'] === 'gzip') raw = gunzipSync(raw);
       bodies.push({ path: req.url ?? '', text: raw.toString('latin1') });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end('{}');
+      // an empty response message in the request's encoding (an empty protobuf message is no bytes)
+      const protobuf = String(req.headers['content-type']).includes('protobuf');
+      res.writeHead(200, {
+        'content-type': protobuf ? 'application/x-protobuf' : 'application/json',
+      });
+      res.end(protobuf ? '' : '{}');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

@@ -16,22 +16,19 @@ function newest(dir: string): number {
   return time;
 }
 
-function oldestBuild(): number {
-  const outputs = ['packages/otel/dist/index.js', 'packages/core/dist/index.js'].map((p) =>
-    join(root, p),
-  );
+function oldestBuild(packages: readonly string[]): number {
+  const outputs = packages.map((p) => join(root, `packages/${p}/dist/index.js`));
   return Math.min(...outputs.map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0)));
 }
 
-/** Builds @zrm/otel and @zrm/core when a source is newer than the dist: the child processes load the dist. */
-export function buildDist(): void {
-  const sources = Math.max(
-    newest(join(root, 'packages/otel/src')),
-    newest(join(root, 'packages/core/src')),
-  );
-  if (sources < oldestBuild()) return;
+/** Builds @zrm/otel (or the given packages) and @zrm/core when a source is newer than the dist: the child processes load the dist. */
+export function buildDist(packages: readonly string[] = ['otel']): void {
+  const all = [...packages, 'core'];
+  const sources = Math.max(...all.map((p) => newest(join(root, `packages/${p}/src`))));
+  if (sources < oldestBuild(all)) return;
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc', { paths: [root] });
-  execFileSync(process.execPath, [tsc, '-b', 'packages/otel'], { cwd: root, stdio: 'pipe' });
+  const projects = packages.map((p) => `packages/${p}`);
+  execFileSync(process.execPath, [tsc, '-b', ...projects], { cwd: root, stdio: 'pipe' });
 }
 
 export interface ServiceProcess {
