@@ -35,9 +35,26 @@ export {
 } from './scrub.js';
 export { isSensitiveKey } from './sensitive-keys.js';
 export { guardWrite, assertProviderAllowed } from './guard.js';
+export { guardConsole } from './console-guard.js';
+export {
+  DEFAULT_SAFE_MESSAGES,
+  messageSettings,
+  redactMessage,
+  redactParam,
+} from './message-rules.js';
+export type { MessageSettings } from './message-rules.js';
+export {
+  isHttpRequest,
+  isHttpResponse,
+  requestSummary,
+  responseSummary,
+  summarizeHttp,
+} from './http-summary.js';
 export { emitRedaction, reportCrossContext } from './events.js';
 export { setDefaultPolicy, inFlightTaintCount, shortestTaintedLength } from './state.js';
 export type {
+  ConsoleGuardOptions,
+  MessageOptions,
   Policy,
   PolicyOptions,
   PolicyRequest,

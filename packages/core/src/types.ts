@@ -146,3 +146,24 @@ export interface RedactOptions {
   /** The sink the value is for, named in `cross-context` events (e.g. `'pino'`, `'otel.span'`). */
   sink?: string;
 }
+
+/** What a sink (a logger, the console guard) keeps of message strings in ZRM. */
+export interface MessageOptions {
+  /**
+   * What a ZRM record keeps of a bare message string (one logged without
+   * interpolation arguments), which cannot be told from content: `'redact'`
+   * (default, fail closed) replaces it unless it is one of `safeMessages`;
+   * `'keep'` keeps it, scrubbed of registered content only. Format strings
+   * used with arguments are code: always kept (scrubbed), their string
+   * arguments replaced.
+   */
+  messages?: 'redact' | 'keep';
+  /**
+   * Bare messages kept as they are in ZRM records. Default: the request event
+   * names of pino-http and Fastify (`DEFAULT_SAFE_MESSAGES`). Given, it replaces the default.
+   */
+  safeMessages?: readonly string[];
+}
+
+/** Options of `guardConsole`: the message rules a ZRM write to the console follows. */
+export type ConsoleGuardOptions = MessageOptions;

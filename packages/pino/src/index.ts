@@ -1,2 +1,3 @@
-export { withZeroRetention, DEFAULT_SAFE_MESSAGES } from './with-zero-retention.js';
+export { DEFAULT_SAFE_MESSAGES } from '@zrm/core';
+export { withZeroRetention } from './with-zero-retention.js';
 export type { PinoHooks, PinoOptionsLike, ZeroRetentionLogOptions } from './types.js';

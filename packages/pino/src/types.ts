@@ -1,3 +1,5 @@
+import type { MessageOptions } from '@zrm/core';
+
 /** The pino option hooks that zrm composes with (the shape is the same in pino 9 and 10). */
 export interface PinoHooks {
   logMethod?: (
@@ -15,20 +17,5 @@ export interface PinoOptionsLike {
   mixin?: (mergeObject: object, level: number, logger: object) => object;
 }
 
-/** Options of `withZeroRetention` itself (its first argument is pino's options). */
-export interface ZeroRetentionLogOptions {
-  /**
-   * What a ZRM line keeps of a bare message string (one logged without
-   * interpolation arguments), which cannot be told from content: `'redact'`
-   * (default, fail closed) replaces it unless it is one of `safeMessages`;
-   * `'keep'` keeps it, scrubbed of registered content only. Format strings
-   * used with arguments are code: always kept (scrubbed), their string
-   * arguments replaced.
-   */
-  messages?: 'redact' | 'keep';
-  /**
-   * Bare messages kept as they are in ZRM lines. Default: the request event
-   * names of pino-http and Fastify (`DEFAULT_SAFE_MESSAGES`). Given, it replaces the default.
-   */
-  safeMessages?: readonly string[];
-}
+/** Options of `withZeroRetention` itself (its first argument is pino's options): the message rules of `@zrm/core`. */
+export type ZeroRetentionLogOptions = MessageOptions;

@@ -1,4 +1,4 @@
-import { currentScope, redact } from '@zrm/core';
+import { currentScope, messageSettings, redact } from '@zrm/core';
 import { LineMode, lineMode, passOrDecide, scrubUnlessPass } from './line-mode.js';
 import type { PinoHooks, PinoOptionsLike, ZeroRetentionLogOptions } from './types.js';
 import { scrubLine } from './line-scrub.js';
@@ -16,31 +16,11 @@ function optionalFunction<F>(value: unknown, name: string): F | undefined {
   return value as F;
 }
 
-/** Event names that pino-http and Fastify log as bare messages: metadata, kept in ZRM lines. */
-export const DEFAULT_SAFE_MESSAGES: readonly string[] = [
-  'incoming request',
-  'request completed',
-  'request errored',
-  'request aborted',
-  'Server listening',
-];
-
 function settingsFrom(
   options: ZeroRetentionLogOptions | undefined,
   judgeInputs: boolean,
 ): LogSettings {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) {
-    throw new TypeError('withZeroRetention: zrm options must be an object');
-  }
-  const messages = options?.messages ?? 'redact';
-  if (messages !== 'redact' && messages !== 'keep') {
-    throw new TypeError("withZeroRetention: messages must be 'redact' or 'keep'");
-  }
-  const safe = options?.safeMessages ?? DEFAULT_SAFE_MESSAGES;
-  if (!Array.isArray(safe) || safe.some((m) => typeof m !== 'string')) {
-    throw new TypeError('withZeroRetention: safeMessages must be an array of strings');
-  }
-  return { keepMessages: messages === 'keep', safeMessages: new Set(safe), judgeInputs };
+  return { ...messageSettings(options, 'withZeroRetention'), judgeInputs };
 }
 
 function composeLogMethod(user: LogMethodHook | undefined, settings: LogSettings): LogMethodHook {

@@ -1,11 +1,15 @@
-import { REDACTED, UNREADABLE, redact, scrubString } from '@zrm/core';
 import {
+  UNREADABLE,
   isHttpRequest,
   isHttpResponse,
+  redact,
+  redactMessage,
+  redactParam,
   requestSummary,
   responseSummary,
   summarizeHttp,
-} from './http-summary.js';
+  type MessageSettings,
+} from '@zrm/core';
 import { isErrorValue, safeError } from './safe-error.js';
 
 // Read once, not per value: a bundler or test runner may turn each use of an imported binding
@@ -17,40 +21,6 @@ export type Serializers = Readonly<Record<string | symbol, Serializer | undefine
 
 /** The content-free marker every ZRM line carries. */
 export const ZRM_MARKER_KEY = 'zrm';
-
-/** An interpolation argument has no key to judge it by: strings are content, numbers and flags are not. */
-function safeParam(value: unknown): unknown {
-  switch (typeof value) {
-    case 'string':
-      return REDACTED;
-    case 'number':
-    case 'bigint':
-    case 'boolean':
-    case 'undefined':
-      return value;
-    case 'object':
-      return value === null ? value : redact(summarizeHttp(value));
-    default:
-      return REDACTED;
-  }
-}
-
-/** How bare message strings are treated in ZRM. */
-export interface MessageSettings {
-  readonly keepMessages: boolean;
-  readonly safeMessages: ReadonlySet<string>;
-}
-
-/**
- * A format string used with arguments is code: its text stays, scrubbed of
- * registered content. A bare message string cannot be told from content, so it
- * is replaced unless the options say to keep messages.
- */
-function safeMessage(value: unknown, withArguments: boolean, settings: MessageSettings): unknown {
-  if (typeof value !== 'string') return safeParam(value);
-  if (withArguments || settings.keepMessages) return scrubString(value);
-  return value === '' || settings.safeMessages.has(value) ? value : REDACTED;
-}
 
 function readKey(source: object, key: string): unknown {
   return (source as Record<string, unknown>)[key];
@@ -170,7 +140,7 @@ export function zrmArgs(
   }
   object[ZRM_MARKER_KEY] = true;
   const out: unknown[] = [object];
-  if (at < args.length) out.push(safeMessage(args[at], args.length > at + 1, settings));
-  for (let i = at + 1; i < args.length; i++) out.push(safeParam(args[i]));
+  if (at < args.length) out.push(redactMessage(args[at], args.length > at + 1, settings));
+  for (let i = at + 1; i < args.length; i++) out.push(redactParam(args[i]));
   return out;
 }

@@ -1,4 +1,10 @@
-import { emitRedaction, inFlightTaintCount, scrubString, type ZrmScope } from '@zrm/core';
+import {
+  emitRedaction,
+  inFlightTaintCount,
+  scrubString,
+  type MessageSettings,
+  type ZrmScope,
+} from '@zrm/core';
 import { safeChindings } from './bindings.js';
 import { LineMode, enterLineMode, lineMode } from './line-mode.js';
 import { ordinaryLineClean } from './ordinary-line.js';
@@ -8,10 +14,7 @@ import { zrmArgs, type Serializers } from './zrm-args.js';
 export type LogFn = (this: object, ...args: unknown[]) => void;
 
 /** Resolved `withZeroRetention` settings, fixed when the options are built. */
-export interface LogSettings {
-  readonly keepMessages: boolean;
-  /** Bare messages kept as they are in ZRM (framework event names). */
-  readonly safeMessages: ReadonlySet<string>;
+export interface LogSettings extends MessageSettings {
   /**
    * Can a line outside ZRM be judged from its inputs (`ordinaryLineClean`)? Not
    * with a user mixin, `formatters.log` or `streamWrite` hook, whose output zrm
