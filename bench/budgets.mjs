@@ -57,6 +57,13 @@ export const budgets = [
     baseline: 'plain pino, ordinary scope',
     max: 1.1,
   },
+  ...['metadata line', '1 KiB voice record'].map((line) => ({
+    what: `winston call in an ordinary scope, no ZRM request in flight ≤ 1.10 × plain winston (${line})`,
+    group: `winston info, ${line}`,
+    subject: 'zrm winston, ordinary scope',
+    baseline: 'plain winston, ordinary scope',
+    max: 1.1,
+  })),
   ...[
     ['metadata line', 'metadata line'],
     ['1 KiB voice record', '1 KiB record'],
