@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+import { otelSdk3Projects } from './compat/otel-sdk3/vitest.project.js';
 
 const pkg = (name: string) =>
   fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
@@ -9,7 +10,21 @@ export default defineConfig({
     alias: [{ find: /^@zrm\/([a-z-]+)$/, replacement: pkg('$1') }],
   },
   test: {
-    include: ['packages/*/test/**/*.test.ts', 'examples/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'zrm',
+          include: [
+            'packages/*/test/**/*.test.ts',
+            'examples/*/test/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
+        },
+      },
+      // packages/otel's tests once more on OpenTelemetry SDK 3, on Node >= 22.15 only
+      ...otelSdk3Projects(),
+    ],
     benchmark: { include: ['bench/**/*.bench.ts'] },
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import { logs, type Logger as OtelLogger } from '@opentelemetry/api-logs';
+import * as otelApi from '@opentelemetry/api';
 import { trace, type Tracer } from '@opentelemetry/api';
+import { logs as apiLogs, type Logger as OtelLogger } from '@opentelemetry/api-logs';
 import {
   CompositePropagator,
   W3CBaggagePropagator,
@@ -20,6 +21,17 @@ import {
   ZeroRetentionSpanProcessor,
   observeZeroRetentionScopes,
 } from '@zrm/otel';
+
+type LogsApi = Pick<typeof apiLogs, 'getLogger'>;
+
+/**
+ * The Logs API that NodeSDK registers its logger provider with: `@opentelemetry/api`'s
+ * own `logs` from api 1.10 on (SDK 3 never registers with api-logs, whose loggers would
+ * drop every record), else `@opentelemetry/api-logs` (SDK 2, api 1.9).
+ */
+function logsApi(): LogsApi {
+  return (Reflect.get(otelApi, 'logs') as LogsApi | undefined) ?? apiLogs;
+}
 
 export interface Telemetry {
   tracer: Tracer;
@@ -61,7 +73,7 @@ export function startTelemetry(otlpUrl: string, policy: Policy, zeroRetention = 
   const stopObserving = observeZeroRetentionScopes();
   return {
     tracer: trace.getTracer('voice-api'),
-    logger: logs.getLogger('voice-api'),
+    logger: logsApi().getLogger('voice-api'),
     async shutdown() {
       stopObserving();
       await sdk.shutdown();

@@ -4,22 +4,6 @@ import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import {
-  BatchLogRecordProcessor,
-  InMemoryLogRecordExporter,
-  LoggerProvider,
-  SimpleLogRecordProcessor,
-  type LogRecordProcessor,
-  type ReadableLogRecord,
-} from '@opentelemetry/sdk-logs';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-  type SpanExporter,
-  type SpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
-import {
   createScope,
   currentScope,
   definePolicy,
@@ -36,6 +20,20 @@ import {
 } from '@zrm/otel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canary, dump, findCanaries } from './support/canary.js';
+import {
+  BatchLogRecordProcessor,
+  batchSpanProcessor,
+  createTracerProvider,
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+  simpleSpanProcessor,
+  type LogRecordProcessor,
+  type ReadableLogRecord,
+  type ReadableSpan,
+  type SpanExporter,
+  type SpanProcessor,
+} from './support/otel-sdk.js';
 import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
 import { createTracing, exported, useContextManager } from './support/tracing.js';
 
@@ -108,13 +106,11 @@ function startPipelines(zrm: boolean, receiver: OtlpReceiver) {
   const span = (p: SpanProcessor): SpanProcessor => (zrm ? new ZeroRetentionSpanProcessor(p) : p);
   const log = (p: LogRecordProcessor): LogRecordProcessor =>
     zrm ? new ZeroRetentionLogRecordProcessor(p) : p;
-  const tracerProvider = new BasicTracerProvider({
-    spanProcessors: [
-      new SimpleSpanProcessor(zrm ? new ZeroRetentionSpanExporter(viaExporter) : viaExporter),
-      span(new SimpleSpanProcessor(spans)),
-      span(new BatchSpanProcessor(new OTLPTraceExporter({ url: `${receiver.url}/v1/traces` }))),
-    ],
-  });
+  const tracerProvider = createTracerProvider([
+    simpleSpanProcessor(zrm ? new ZeroRetentionSpanExporter(viaExporter) : viaExporter),
+    span(simpleSpanProcessor(spans)),
+    span(batchSpanProcessor(new OTLPTraceExporter({ url: `${receiver.url}/v1/traces` }))),
+  ]);
   const loggerProvider = new LoggerProvider({
     processors: [
       log(new SimpleLogRecordProcessor({ exporter: logs })),

@@ -1,15 +1,15 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
 import { createScope, definePolicy, markSensitive, runWithScope } from '@zrm/core';
 import { ZeroRetentionSpanExporter } from '@zrm/otel';
 import { describe, expect, it } from 'vitest';
 import { contentErrors } from '../../../test/support/errors.js';
 import { canary, dump, findCanaries } from './support/canary.js';
+import {
+  createTracerProvider,
+  InMemorySpanExporter,
+  simpleSpanProcessor,
+  type ReadableSpan,
+} from './support/otel-sdk.js';
 import { createTracing, exported, useContextManager } from './support/tracing.js';
 
 type Tracer = ReturnType<typeof createTracing>['tracer'];
@@ -106,9 +106,9 @@ describe('exception events of the real SDK', () => {
   it('scrubs in-flight ZRM content a cause carried into an ordinary span exported through the exporter wrapper', async () => {
     useContextManager();
     const memory = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({
-      spanProcessors: [new SimpleSpanProcessor(new ZeroRetentionSpanExporter(memory))],
-    });
+    const provider = createTracerProvider([
+      simpleSpanProcessor(new ZeroRetentionSpanExporter(memory)),
+    ]);
     const tracer = provider.getTracer('t');
     const text = canary('in-flight');
     const kept = canary('ordinary');

@@ -1,15 +1,15 @@
 import { context, trace } from '@opentelemetry/api';
-import { SeverityNumber } from '@opentelemetry/api-logs';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import {
-  BatchLogRecordProcessor,
-  LoggerProvider,
-  type ReadableLogRecord,
-} from '@opentelemetry/sdk-logs';
 import { createScope, markSensitive, runWithScope } from '@zrm/core';
 import { ZeroRetentionLogRecordProcessor, type ZrmOtelError } from '@zrm/otel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canary, dump, findCanaries } from './support/canary.js';
+import {
+  BatchLogRecordProcessor,
+  LoggerProvider,
+  SeverityNumber,
+  type ReadableLogRecord,
+} from './support/otel-sdk.js';
 import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
 import { createLogging } from './support/logging.js';
 import { createTracing, useContextManager } from './support/tracing.js';

@@ -1,4 +1,3 @@
-import { metrics as sdkMetrics } from '@opentelemetry/sdk-node';
 import {
   createScope,
   definePolicy,
@@ -10,6 +9,7 @@ import {
 import { createZeroRetentionMetrics } from '@zrm/otel';
 import { describe, expect, it } from 'vitest';
 import { canary, dump, findCanaries } from './support/canary.js';
+import { sdkMetrics } from './support/otel-sdk.js';
 import { createTracing } from './support/tracing.js';
 
 const {

@@ -1,15 +1,15 @@
 import { context, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import {
-  BasicTracerProvider,
-  BatchSpanProcessor,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
 import { createScope, runWithScope } from '@zrm/core';
 import { ZeroRetentionSpanExporter } from '@zrm/otel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canary, findCanaries } from './support/canary.js';
+import {
+  batchSpanProcessor,
+  createTracerProvider,
+  InMemorySpanExporter,
+  simpleSpanProcessor,
+} from './support/otel-sdk.js';
 import { startOtlpReceiver, type OtlpReceiver } from './support/otlp-receiver.js';
 import { exported, useContextManager } from './support/tracing.js';
 
@@ -23,9 +23,9 @@ afterAll(() => receiver.close());
 describe('ZeroRetentionSpanExporter', () => {
   it('exports spans of a trace marked ZRM without content, and ordinary traces complete', () => {
     const memory = new InMemorySpanExporter();
-    const provider = new BasicTracerProvider({
-      spanProcessors: [new SimpleSpanProcessor(new ZeroRetentionSpanExporter(memory))],
-    });
+    const provider = createTracerProvider([
+      simpleSpanProcessor(new ZeroRetentionSpanExporter(memory)),
+    ]);
     const tracer = provider.getTracer('t');
     const zrm = canary('zrm');
     const ordinary = canary('ordinary');
@@ -45,8 +45,9 @@ describe('ZeroRetentionSpanExporter', () => {
 
   it('sends no canary over the wire from a ZRM trace through the real OTLP/HTTP exporter', async () => {
     const otlp = new OTLPTraceExporter({ url: `${receiver.url}/v1/traces` });
-    const processor = new BatchSpanProcessor(new ZeroRetentionSpanExporter(otlp));
-    const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+    const provider = createTracerProvider([
+      batchSpanProcessor(new ZeroRetentionSpanExporter(otlp)),
+    ]);
     const tracer = provider.getTracer('t');
     const zrm = canary('wire-zrm');
     const ordinary = canary('wire-ordinary');
@@ -88,9 +89,7 @@ describe('ZeroRetentionSpanExporter failures', () => {
     const wrapper = new ZeroRetentionSpanExporter(memory, {
       onError: (e) => errors.push(`${e.where}:${e.action}`),
     });
-    const provider = new BasicTracerProvider({
-      spanProcessors: [new SimpleSpanProcessor(wrapper)],
-    });
+    const provider = createTracerProvider([simpleSpanProcessor(wrapper)]);
     const tracer = provider.getTracer('t');
     const secret = canary('exporter-unreadable');
     const root = tracer.startSpan('root');

@@ -1,9 +1,5 @@
-import {
-  InMemoryLogRecordExporter,
-  LoggerProvider,
-  SimpleLogRecordProcessor,
-} from '@opentelemetry/sdk-logs';
 import { ZeroRetentionLogRecordProcessor, type ZeroRetentionOtelOptions } from '@zrm/otel';
+import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from './otel-sdk.js';
 
 /** A real logger provider whose only processor is the ZRM processor around a simple in-memory pipeline. */
 export function createLogging(options: ZeroRetentionOtelOptions = {}) {

@@ -1,5 +1,4 @@
 import { trace, type ProxyTracerProvider } from '@opentelemetry/api';
-import { logs as logsApi } from '@opentelemetry/api-logs';
 import {
   CompositePropagator,
   W3CBaggagePropagator,
@@ -8,27 +7,26 @@ import {
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
-import { FastifyInstrumentation } from '@opentelemetry/instrumentation-fastify';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  BatchLogRecordProcessor,
-  InMemoryLogRecordExporter,
-  SimpleLogRecordProcessor,
-} from '@opentelemetry/sdk-logs';
-import { NodeSDK } from '@opentelemetry/sdk-node';
-import {
-  BatchSpanProcessor,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-} from '@opentelemetry/sdk-trace-base';
 import {
   ZeroRetentionLogRecordProcessor,
   ZeroRetentionPropagator,
   ZeroRetentionSpanProcessor,
   type ZeroRetentionPropagatorOptions,
 } from '@zrm/otel';
+import {
+  BatchLogRecordProcessor,
+  batchSpanProcessor,
+  InMemoryLogRecordExporter,
+  InMemorySpanExporter,
+  lineInstrumentations,
+  logsApi,
+  NodeSDK,
+  SimpleLogRecordProcessor,
+  simpleSpanProcessor,
+} from './otel-sdk.js';
 
 interface Flushable {
   forceFlush?: () => Promise<void>;
@@ -42,7 +40,7 @@ export interface TestSdk {
 }
 
 /**
- * The real NodeSDK with the http, express, fastify and pino instrumentations,
+ * The real NodeSDK with the http, express and pino instrumentations (and fastify's on SDK 2),
  * each pipeline wrapped by zrm: in-memory exporters and OTLP/HTTP exporters
  * sending to `otlpUrl`.
  */
@@ -57,9 +55,9 @@ export function startSdk(
     // no metrics pipeline from the environment (it would try to export to a Collector on localhost)
     metricReaders: [],
     spanProcessors: [
-      new ZeroRetentionSpanProcessor(new SimpleSpanProcessor(spans)),
+      new ZeroRetentionSpanProcessor(simpleSpanProcessor(spans)),
       new ZeroRetentionSpanProcessor(
-        new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpUrl}/v1/traces` })),
+        batchSpanProcessor(new OTLPTraceExporter({ url: `${otlpUrl}/v1/traces` })),
       ),
     ],
     logRecordProcessors: [
@@ -73,8 +71,8 @@ export function startSdk(
     instrumentations: [
       new HttpInstrumentation(),
       new ExpressInstrumentation(),
-      new FastifyInstrumentation(),
       new PinoInstrumentation(),
+      ...lineInstrumentations(),
     ],
     textMapPropagator: new CompositePropagator({
       propagators: [

@@ -1,8 +1,9 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { childExecArgv } from './otel-sdk.js';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const fixture = fileURLToPath(new URL('../fixtures/service.mjs', import.meta.url));
@@ -21,14 +22,40 @@ function oldestBuild(packages: readonly string[]): number {
   return Math.min(...outputs.map((p) => (existsSync(p) ? statSync(p).mtimeMs : 0)));
 }
 
+/** Runs `fn` while holding a lock directory: test files of both SDK projects build the same dist. */
+function exclusively(fn: () => void): void {
+  const cache = join(root, 'node_modules/.cache');
+  const lock = join(cache, 'zrm-otel-dist.lock');
+  mkdirSync(cache, { recursive: true });
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let tries = 0; ; tries++) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      // a lock older than any build (its process died): take it over
+      if (tries === 1_200) rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(pause, 0, 0, 100);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
 /** Builds @zrm/otel (or the given packages) and @zrm/core when a source is newer than the dist: the child processes load the dist. */
 export function buildDist(packages: readonly string[] = ['otel']): void {
-  const all = [...packages, 'core'];
-  const sources = Math.max(...all.map((p) => newest(join(root, `packages/${p}/src`))));
-  if (sources < oldestBuild(all)) return;
-  const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc', { paths: [root] });
-  const projects = packages.map((p) => `packages/${p}`);
-  execFileSync(process.execPath, [tsc, '-b', ...projects], { cwd: root, stdio: 'pipe' });
+  exclusively(() => {
+    const all = [...packages, 'core'];
+    const sources = Math.max(...all.map((p) => newest(join(root, `packages/${p}/src`))));
+    if (sources < oldestBuild(all)) return;
+    const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc', { paths: [root] });
+    const projects = packages.map((p) => `packages/${p}`);
+    execFileSync(process.execPath, [tsc, '-b', ...projects], { cwd: root, stdio: 'pipe' });
+  });
 }
 
 export interface ServiceProcess {
@@ -37,9 +64,9 @@ export interface ServiceProcess {
   stop(): Promise<void>;
 }
 
-/** Starts `fixtures/service.mjs` in its own Node process and waits until it listens. */
+/** Starts `fixtures/service.mjs` in its own Node process, on the tests' SDK line, and waits until it listens. */
 export function startService(env: Record<string, string>): Promise<ServiceProcess> {
-  const child: ChildProcess = spawn(process.execPath, [fixture], {
+  const child: ChildProcess = spawn(process.execPath, [...childExecArgv, fixture], {
     env: { ...process.env, ...env, OTEL_LOG_LEVEL: 'none' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

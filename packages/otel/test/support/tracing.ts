@@ -1,12 +1,13 @@
 import { context, trace, type Tracer } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import {
-  BasicTracerProvider,
-  InMemorySpanExporter,
-  SimpleSpanProcessor,
-  type ReadableSpan,
-} from '@opentelemetry/sdk-trace-base';
 import { ZeroRetentionSpanProcessor, type ZeroRetentionOtelOptions } from '@zrm/otel';
+import {
+  createTracerProvider,
+  InMemorySpanExporter,
+  simpleSpanProcessor,
+  type ReadableSpan,
+  type TracerProvider,
+} from './otel-sdk.js';
 
 let contextManager: AsyncLocalStorageContextManager | undefined;
 
@@ -20,7 +21,7 @@ export function useContextManager(): void {
 export interface TestTracing {
   tracer: Tracer;
   exporter: InMemorySpanExporter;
-  provider: BasicTracerProvider;
+  provider: TracerProvider;
   spans(): ReadableSpan[];
 }
 
@@ -28,9 +29,9 @@ export interface TestTracing {
 export function createTracing(options: ZeroRetentionOtelOptions = {}): TestTracing {
   useContextManager();
   const exporter = new InMemorySpanExporter();
-  const provider = new BasicTracerProvider({
-    spanProcessors: [new ZeroRetentionSpanProcessor(new SimpleSpanProcessor(exporter), options)],
-  });
+  const provider = createTracerProvider([
+    new ZeroRetentionSpanProcessor(simpleSpanProcessor(exporter), options),
+  ]);
   return {
     tracer: provider.getTracer('zrm-test'),
     exporter,
