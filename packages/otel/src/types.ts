@@ -45,10 +45,14 @@ export interface ZrmSpanProcessor<S extends ZrmReadableSpan = ZrmReadableSpan> {
   shutdown(): Promise<void>;
 }
 
-/** The result an exporter hands to its callback (`ExportResult` of `@opentelemetry/core`). */
+/**
+ * The result an exporter hands to its callback (`ExportResult` of `@opentelemetry/core`).
+ * `error` is `?: Error` exactly as the SDK declares it: with `| undefined`, consumers
+ * compiled with `exactOptionalPropertyTypes` could not pass the exporter as a `SpanExporter`.
+ */
 export interface ZrmExportResult {
   code: number;
-  error?: Error | undefined;
+  error?: Error;
 }
 
 /** The SDK's `SpanExporter` interface. */

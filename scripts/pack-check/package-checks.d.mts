@@ -1,0 +1,7 @@
+import type { PublishedPackage } from './packages.mjs';
+
+export declare function checkPackedPackage(
+  pkg: Pick<PublishedPackage, 'dir' | 'manifest'>,
+  packedDir: string,
+  files: string[],
+): string[];
