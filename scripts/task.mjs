@@ -104,6 +104,7 @@ switch (task) {
   case 'test': {
     const { lines, rest } = testLines(extra);
     run(['run', 'build'], 'build (tsc -b)');
+    run(['run', 'pack-check'], 'pack check (tarballs, publint, attw, consumer app)');
     run(['run', 'typecheck'], 'typecheck');
     run(['run', 'lint'], 'lint (eslint + prettier)');
     const passed = [];

@@ -175,15 +175,43 @@ async function loadProblems(packed, appDir, nodes) {
     const seconds = (performance.now() - started) / 1000;
     const version = await attempt(node, ['--version']);
     let failed;
+    let hooks = [];
     try {
-      failed = JSON.parse(stdout.trim().split('\n').pop());
+      ({ failed, hooks } = JSON.parse(stdout.trim().split('\n').pop()));
     } catch {
       failed = [`load-entries.cjs exited ${code} without a report`];
     }
-    const label = `consumer: require() and import of ${specifiers.length} entry points on Node ${version.stdout.trim()}`;
+    for (const hook of hooks) failed.push(...(await hookProblems(node, hook, appDir)));
+    const loaded = specifiers.length - hooks.length;
+    const label = `consumer: require() and import of ${loaded} entry points, node --import of ${hooks.length}, on Node ${version.stdout.trim()}`;
     results.push([label, failed, seconds]);
   }
   return results;
+}
+
+/**
+ * An entry point with top-level await (require() answers ERR_REQUIRE_ASYNC_MODULE)
+ * is a start-up hook such as `@zrm/otel/register`: it is loaded the way its
+ * README says, `node --import <id>`, before an empty program. Its exporters are
+ * off (OTEL_*_EXPORTER=none, environment-only resource detection): the check is
+ * that it starts and ends cleanly, not what it sends.
+ */
+async function hookProblems(node, id, appDir) {
+  const env = {
+    ...process.env,
+    OTEL_TRACES_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_NODE_RESOURCE_DETECTORS: 'env',
+  };
+  const { code, stderr } = await attempt(node, ['--import', id, '-e', '0'], {
+    cwd: appDir,
+    timeout: 60_000,
+    env,
+  });
+  if (code === 0) return [];
+  const reason = /^\w*Error[^\n]*/m.exec(stderr)?.[0]?.slice(0, 200) ?? `exit ${code}`;
+  return [`${id}: node --import failed (${reason})`];
 }
 
 /** A CommonJS script that require()s and imports each specifier and prints what failed, as JSON. */
@@ -193,11 +221,17 @@ function loadScript(specifiers) {
 const names = (namespace) => Object.keys(namespace).filter((key) => key !== '__esModule').sort().join();
 (async () => {
   const failed = [];
+  const hooks = [];
   for (const id of ${JSON.stringify(specifiers)}) {
     let required;
     try {
       required = require(id);
     } catch (error) {
+      // top-level await: a start-up hook, loaded with node --import by the check instead
+      if (error.code === 'ERR_REQUIRE_ASYNC_MODULE') {
+        hooks.push(id);
+        continue;
+      }
       failed.push(\`\${id}: require() failed (\${error.code ?? error.name})\`);
     }
     try {
@@ -208,7 +242,7 @@ const names = (namespace) => Object.keys(namespace).filter((key) => key !== '__e
       failed.push(\`\${id}: import failed (\${error.code ?? error.name})\`);
     }
   }
-  console.log(JSON.stringify(failed));
+  console.log(JSON.stringify({ failed, hooks }));
 })();
 `;
 }
