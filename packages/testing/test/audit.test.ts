@@ -214,6 +214,21 @@ describe('zrm-audit against a live service', () => {
     );
   });
 
+  it('is INCONCLUSIVE when a temp dir it was given does not exist, even though a temp dir may stay empty', async () => {
+    const url = await start();
+    const missing = join(ws.dir, 'no-such-dir');
+    const run = await audit([
+      ...args(url, ['--temp-dir', missing, '--wait-ms', '1000']),
+      '--json',
+      '-q',
+    ]);
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(sinkOf(report, `temp:${missing}`).status).toBe('no-bytes');
+    expect(report.sinksWithoutEvidence).toEqual([`temp:${missing}`]);
+    expect(report.notes.some((n) => n.startsWith(`temp dir ${missing} does not exist`))).toBe(true);
+    expect(run.code).toBe(3);
+  });
+
   it('asks for each OTLP signal listed: logs the service never exports make the audit INCONCLUSIVE', async () => {
     const url = await start();
     const run = await audit([

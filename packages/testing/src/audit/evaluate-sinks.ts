@@ -1,6 +1,6 @@
 import { findCanaries } from '../find-canaries.js';
 import type { CapturedChunk } from '../types.js';
-import type { SinkSource } from './sink-sources.js';
+import type { SinkRead, SinkSource } from './sink-sources.js';
 import { expectedOrdinary } from './tracked-canary.js';
 import type { TrackedCanary } from './tracked-canary.js';
 import type { CanaryEvidence, SinkResult, SinkStatus } from './types.js';
@@ -11,11 +11,13 @@ export function chunkBytes(chunk: CapturedChunk): number {
 
 function hasEvidence(
   source: SinkSource,
+  read: SinkRead,
   bytes: number,
   found: ReadonlySet<string>,
   expected: readonly TrackedCanary[],
 ): boolean {
   const { expectation } = source;
+  if (read.missing === true) return false;
   if (!source.asked || expectation === 'none') return true;
   if (bytes === 0) return false;
   if (expectation === 'bytes' || expected.length === 0) return true;
@@ -35,9 +37,10 @@ function status(leaks: number, bytes: number, evidence: boolean): SinkStatus {
  */
 export function evaluateSink(
   source: SinkSource,
-  chunks: readonly CapturedChunk[],
+  read: SinkRead,
   tracked: readonly TrackedCanary[],
 ): SinkResult {
+  const { chunks } = read;
   const bytes = chunks.reduce((n, c) => n + chunkBytes(c), 0);
   const byCanary = new Map(tracked.map((t) => [t.canary, t]));
   const hits = findCanaries(
@@ -65,7 +68,7 @@ export function evaluateSink(
   const ordinary = tracked.filter((t) => t.mode === 'ordinary' && !t.derived);
   const found = new Set(evidence.map((e) => e.label));
   const expected = expectedOrdinary(source.expectation, tracked);
-  const ok = hasEvidence(source, bytes, found, expected);
+  const ok = hasEvidence(source, read, bytes, found, expected);
   return {
     sink: source.name,
     kind: source.kind,

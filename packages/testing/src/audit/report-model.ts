@@ -77,7 +77,7 @@ function sinkDetail(sink: SinkResult, describe: (label: string) => string): Sink
   const unexpected = sink.ordinaryNotFound.filter(
     (l) => !expected.has(l) || sink.expectOrdinary === 'any',
   );
-  if (sink.bytes === 0 && sink.asked && sink.expectOrdinary !== 'none')
+  if (sink.bytes === 0 && !sink.hasEvidence)
     lines.push(
       'received no bytes at all: this sink was asked for, so it proves nothing (is the service writing or exporting here?)',
     );

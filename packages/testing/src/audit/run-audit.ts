@@ -123,9 +123,9 @@ export async function runAudit(
     progress('scanning every sink for every canary');
     const sinks = [];
     for (const source of sources) {
-      const { chunks, notes: read } = await source.read();
-      notes.push(...read);
-      const result = evaluateSink(source, chunks, canaries);
+      const read = await source.read();
+      notes.push(...read.notes);
+      const result = evaluateSink(source, read, canaries);
       // a signal nobody asked for is reported only when the service sent it data
       if (source.asked || result.bytes > 0) sinks.push(result);
     }

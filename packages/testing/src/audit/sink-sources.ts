@@ -7,6 +7,13 @@ import { readHistoryApi } from './history-api.js';
 import type { UsedApiKey } from './history-api.js';
 import type { AuditConfig, OrdinaryExpectation, SinkResult } from './types.js';
 
+/** What one read of a sink found; `missing`: the file or dir is not there at all (a wrong path proves nothing). */
+export interface SinkRead {
+  chunks: readonly CapturedChunk[];
+  notes: string[];
+  missing?: boolean;
+}
+
 /** One sink the audit reads: what it must hold, and how to read it (again, while waiting). */
 export interface SinkSource {
   name: string;
@@ -18,7 +25,7 @@ export interface SinkSource {
   appendOnly: boolean;
   /** How often the wait re-reads it: local reads are cheap, history reads are requests. */
   pollMs: number;
-  read(): Promise<{ chunks: readonly CapturedChunk[]; notes: string[] }>;
+  read(): Promise<SinkRead>;
 }
 
 const LOCAL_POLL_MS = 200;
@@ -44,8 +51,9 @@ function logFile(file: string, offset: number, expectation: OrdinaryExpectation)
       if ((await stat(file).catch(() => undefined)) === undefined)
         return {
           chunks: [],
+          missing: true,
           notes: [
-            `log file ${file} does not exist: there was nothing to scan (does the service log elsewhere?).`,
+            `log file ${file} does not exist: there was nothing to scan (is the path right, does the service log elsewhere?).`,
           ],
         };
       return { chunks: (await readFileFrom(file, offset)).chunks(), notes: [] };
@@ -129,6 +137,14 @@ export function sinkSources(
       appendOnly: false,
       pollMs: REMOTE_POLL_MS,
       async read() {
+        if (!(await stat(dir).catch(() => undefined))?.isDirectory())
+          return {
+            chunks: [],
+            missing: true,
+            notes: [
+              `temp dir ${dir} does not exist (or is not a directory): there was nothing to scan (is the path right?).`,
+            ],
+          };
         // one second of slack for file systems with coarse modification times
         const sink = await readDirectory(dir, { since: context.startedAt - 1000 });
         return { chunks: sink.chunks(), notes: [] };
