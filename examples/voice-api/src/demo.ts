@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `pnpm demo`: starts the example service as production would run it, points
-// zrm-audit at it, prints the retention report sink by sink, stops the service.
+// zrm-audit at it, stops the service, prints the retention report sink by sink
+// (its verdict last). `--report FILE.html` (or `.md`) also writes it to a file.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
@@ -24,6 +25,7 @@ async function freePort(): Promise<number> {
 }
 
 async function startService(
+  framework: string,
   args: string[],
   env: NodeJS.ProcessEnv,
 ): Promise<{ child: ChildProcess; url: string }> {
@@ -32,7 +34,15 @@ async function startService(
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: child.stdout });
-  const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const started = Date.now();
+  const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
+  // the embedded Postgres and the OpenTelemetry SDK take a few seconds to start
+  const ticker = setInterval(() => {
+    const seconds = Math.round((Date.now() - started) / 1000);
+    console.error(
+      `▶ still starting (${seconds} s): embedded Postgres, OpenTelemetry SDK, ${framework}`,
+    );
+  }, 2000);
   try {
     for await (const line of lines) {
       const ready = JSON.parse(line) as { ready?: boolean; url?: string };
@@ -42,8 +52,9 @@ async function startService(
     // fall through: the service printed something unexpected
   } finally {
     clearTimeout(timer);
+    clearInterval(ticker);
   }
-  throw new Error('demo: the example service did not start');
+  throw new Error('demo: the example service did not start within 120 s');
 }
 
 const { values } = parseArgs({
@@ -51,6 +62,7 @@ const { values } = parseArgs({
     framework: { type: 'string', default: 'express' },
     json: { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    report: { type: 'string', multiple: true },
   },
 });
 
@@ -61,7 +73,9 @@ const logFile = join(work, 'voice-api.log');
 const otlpPort = await freePort();
 
 console.error(`▶ starting examples/voice-api on ${values.framework} (logs: ${logFile})`);
+if (values.keep) console.error(`▶ ${work} is kept after the demo`);
 const { child, url } = await startService(
+  values.framework,
   [
     '--framework',
     values.framework,
@@ -96,16 +110,18 @@ const audit = spawn(
     serviceTmp,
     '--otlp-port',
     String(otlpPort),
-    '--settle-ms',
-    '1500',
+    ...(values.report ?? []).flatMap((file) => ['--report', file]),
     ...(values.json ? ['--json'] : []),
   ],
-  { stdio: 'inherit' },
+  { stdio: ['ignore', 'pipe', 'inherit'] },
 );
+// the report is printed once the service has stopped, so its verdict is the last line on screen
+const report: Buffer[] = [];
+audit.stdout.on('data', (part: Buffer) => report.push(part));
 const [code] = (await once(audit, 'exit')) as [number | null];
 
 child.kill('SIGTERM');
 await once(child, 'exit');
-if (values.keep) console.error(`\n▶ kept ${work}`);
-else rmSync(work, { recursive: true, force: true });
-process.exit(code ?? 1);
+if (!values.keep) rmSync(work, { recursive: true, force: true });
+process.stdout.write(Buffer.concat(report));
+process.exitCode = code ?? 1;

@@ -10,7 +10,10 @@ export { runAudit } from './audit/run-audit.js';
 export { resolveAuditConfig, validateAuditConfig } from './audit/config.js';
 export { defaultAuditConfig, VOICE_API_PROBES, FLAG_TABLE_ROWS } from './audit/default-config.js';
 export { formatReport } from './audit/format-report.js';
-export { auditMain } from './audit/main.js';
+export { formatHtmlReport } from './audit/format-html.js';
+export { formatMarkdownReport } from './audit/format-markdown.js';
+export { auditMain, EXIT_CODES } from './audit/main.js';
+export { AuditError, isAuditError } from './audit/audit-error.js';
 export type {
   AudioCanary,
   Canary,
@@ -36,7 +39,11 @@ export type {
   ApiKeyRole,
   AuditConfig,
   AuditReport,
+  AuditVerdict,
+  AuditVersions,
+  AuditWait,
   CanaryClass,
+  CanaryEvidence,
   FlagRowConfig,
   FlagRowResult,
   HistoryApiConfig,
@@ -44,9 +51,11 @@ export type {
   ProbeBody,
   ProbeConfig,
   ProbeResult,
+  SentCanary,
   SinkLeak,
   SinkResult,
   SinkStatus,
 } from './audit/types.js';
 export type { AuditProgress } from './audit/run-audit.js';
 export type { CliIo } from './audit/main.js';
+export type { AuditErrorCode } from './audit/audit-error.js';

@@ -1,28 +1,17 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { VOICE_API_PROBES, auditMain, startOtlpReceiver } from '@zrm/testing';
+import { VOICE_API_PROBES } from '@zrm/testing';
 import type { AuditReport } from '@zrm/testing';
-import { startVoiceService } from './fixtures/voice-service.js';
+import { audit, writeExpectations } from './fixtures/audit-run.js';
+import { startVoiceService, startVoiceServiceIn } from './fixtures/voice-service.js';
 import type { VoiceService, VoiceServiceOptions } from './fixtures/voice-service.js';
 import { freePort, makeWorkspace } from './fixtures/workspace.js';
 import type { Workspace } from './fixtures/workspace.js';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function audit(argv: string[]): Promise<Run> {
-  let stdout = '';
-  let stderr = '';
-  const code = await auditMain(argv, {
-    stdout: (t) => (stdout += t),
-    stderr: (t) => (stderr += t),
-  });
-  return { code, stdout, stderr };
-}
+const sinkOf = (report: AuditReport, name: string) => report.sinks.find((s) => s.sink === name)!;
+const leaked = (report: AuditReport, name: string): string[] =>
+  sinkOf(report, name).leaks.map((l) => l.label);
 
 describe('zrm-audit against a live service', () => {
   let ws: Workspace;
@@ -40,13 +29,7 @@ describe('zrm-audit against a live service', () => {
   });
 
   async function start(options: Partial<VoiceServiceOptions> = {}): Promise<string> {
-    service = await startVoiceService({
-      leaky: false,
-      logFile: ws.logFile,
-      tempDir: ws.tempDir,
-      otlpUrl: `http://127.0.0.1:${otlpPort}`,
-      ...options,
-    });
+    service = await startVoiceServiceIn(ws, otlpPort, options);
     return service.url;
   }
 
@@ -54,6 +37,8 @@ describe('zrm-audit against a live service', () => {
     return [
       '--url',
       url,
+      '--config',
+      writeExpectations(ws),
       '--api-key',
       'key-tenant',
       '--unentitled-api-key',
@@ -78,26 +63,24 @@ describe('zrm-audit against a live service', () => {
     const report = JSON.parse(run.stdout) as AuditReport;
     expect(report.leaks).toBe(0);
     expect(report.mismatches).toBe(0);
+    expect(report.sinksWithoutEvidence).toEqual([]);
+    expect(report.verdict).toBe('pass');
     expect(report.passed).toBe(true);
     expect(run.code).toBe(0);
-    const sinks = Object.fromEntries(report.sinks.map((s) => [s.sink, s]));
     // the positive control: ordinary content reached every sink it should
-    expect(sinks[`log:${ws.logFile}`]!.ordinaryFound).toEqual(
-      expect.arrayContaining([
+    for (const name of [`log:${ws.logFile}`, 'otlp:traces', 'history:api']) {
+      expect(sinkOf(report, name).ordinaryFound).toEqual([
+        'flag-absent',
+        'flag-one',
+        'flag-true',
         'tts-ordinary',
         'tts-ws-ordinary',
-        'flag-absent',
-        'flag-true',
-        'flag-one',
-      ]),
-    );
-    expect(sinks['otlp:traces']!.ordinaryFound).toEqual(
-      expect.arrayContaining(['tts-ordinary', 'tts-ws-ordinary']),
-    );
-    expect(sinks['history:api']!.ordinaryFound).toEqual(
-      expect.arrayContaining(['tts-ordinary', 'tts-ws-ordinary']),
-    );
-    expect(sinks[`temp:${ws.tempDir}`]!.ordinaryFound).toEqual(['stt-ordinary-audio']);
+      ]);
+      expect(sinkOf(report, name).status).toBe('ok');
+    }
+    expect(sinkOf(report, `temp:${ws.tempDir}`).ordinaryFound).toEqual(['stt-ordinary-audio']);
+    // metrics were not asked for and none arrived: no row for them
+    expect(report.sinks.map((s) => s.sink)).not.toContain('otlp:metrics');
     expect(report.flagRows.map((r) => [r.row, r.ok])).toEqual([
       ['absent', true],
       ['true', true],
@@ -111,21 +94,37 @@ describe('zrm-audit against a live service', () => {
       ['not-entitled', true],
       ['forced', true],
     ]);
+    expect(report.summary).toMatch(/^PASS: /);
     expect(run.stderr).toContain('[1/');
+  });
+
+  it('prints the verdict as the last line of the human report, and says what each count counts', async () => {
+    const url = await start();
+    const run = await audit(args(url));
+    expect(run.code).toBe(0);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines.at(-1)).toMatch(/^PASS: no ZRM or refused content in the 4 sinks scanned/);
+    const traces = lines.find((l) => l.startsWith('otlp:traces '))!;
+    expect(traces).toMatch(/5 of 6 sent +5: those sent to tts, tts-ws +0 of \d+ sent +ok$/);
+    // a sink's ordinary canaries that were not found are named, with why that is fine
+    expect(run.stdout).toContain(
+      'otlp:traces: ordinary canaries not found: stt audio (not expected here)',
+    );
+    expect(run.stdout).toContain('canaries sent: 6 ordinary');
   });
 
   it('fails a leaky service and names every sink that kept ZRM content', async () => {
     const url = await start({ leaky: true });
     const run = await audit(args(url));
     expect(run.code).toBe(1);
-    expect(run.stdout).toContain('FAIL');
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^FAIL: \d+ ZRM or refused canaries found in /,
+    );
     for (const sink of [`log:${ws.logFile}`, 'otlp:traces', 'history:api', `temp:${ws.tempDir}`]) {
-      expect(run.stdout).toMatch(new RegExp(`leak: ${sink.replace(/[/.]/g, '\\$&')}: `));
+      expect(run.stdout).toMatch(new RegExp(`${sink.replace(/[/.]/g, '\\$&')}: LEAK: `));
     }
     const json = JSON.parse((await audit([...args(url), '--json', '-q'])).stdout) as AuditReport;
-    const leaked = (sink: string): string[] =>
-      json.sinks.find((s) => s.sink === sink)!.leaks.map((l) => l.label);
-    expect(leaked(`log:${ws.logFile}`)).toEqual(
+    expect(leaked(json, `log:${ws.logFile}`)).toEqual(
       expect.arrayContaining([
         'tts-zrm',
         'stt-zrm-audio',
@@ -135,12 +134,34 @@ describe('zrm-audit against a live service', () => {
         'flag-empty',
       ]),
     );
-    expect(leaked('otlp:traces')).toEqual(
+    expect(leaked(json, 'otlp:traces')).toEqual(
       expect.arrayContaining(['tts-zrm', 'tts-ws-zrm', 'stt-zrm-response']),
     );
-    expect(leaked('history:api')).toEqual(expect.arrayContaining(['tts-zrm', 'tts-ws-zrm']));
-    expect(leaked(`temp:${ws.tempDir}`)).toEqual(['stt-zrm-audio']);
-    expect(json.passed).toBe(false);
+    expect(leaked(json, 'history:api')).toEqual(expect.arrayContaining(['tts-zrm', 'tts-ws-zrm']));
+    expect(leaked(json, `temp:${ws.tempDir}`)).toEqual(['stt-zrm-audio']);
+    // where, never what: a form, a chunk and a byte offset
+    const leak = sinkOf(json, 'otlp:traces').leaks[0]!;
+    expect(leak.source).toMatch(/^otlp:traces#\d+/);
+    expect(leak.offset).toBeGreaterThanOrEqual(0);
+    expect(json.verdict).toBe('fail');
+  });
+
+  it('fails a service that leaks into its spans only, and names otlp:traces alone', async () => {
+    const url = await start({ leakSpans: true });
+    const run = await audit([...args(url), '--json', '-q']);
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(run.code).toBe(1);
+    expect(report.verdict).toBe('fail');
+    expect(report.sinks.filter((s) => s.leaks.length > 0).map((s) => s.sink)).toEqual([
+      'otlp:traces',
+    ]);
+    expect(leaked(report, 'otlp:traces')).toEqual(
+      expect.arrayContaining(['tts-zrm', 'tts-ws-zrm', 'flag-false', 'flag-forced']),
+    );
+    // the same spans kept the ordinary content: the leak is not a blanket copy of everything
+    expect(sinkOf(report, 'otlp:traces').ordinaryFound).toContain('tts-ordinary');
+    expect(report.summary).toMatch(/^FAIL: \d+ ZRM or refused canaries found in otlp:traces\.$/);
+    expect(report.summary).not.toContain('log:');
   });
 
   it('reports a flag table that differs from the design as a mismatch', async () => {
@@ -149,26 +170,80 @@ describe('zrm-audit against a live service', () => {
     const report = JSON.parse(run.stdout) as AuditReport;
     expect(run.code).toBe(1);
     // the content of requests that should have been refused was kept: those are leaks too
-    const leaked = new Set(report.sinks.flatMap((s) => s.leaks.map((l) => l.label)));
-    expect([...leaked].sort()).toEqual(['flag-disagreeing', 'flag-empty', 'flag-unknown']);
+    const labels = new Set(report.sinks.flatMap((s) => s.leaks.map((l) => l.label)));
+    expect([...labels].sort()).toEqual(['flag-disagreeing', 'flag-empty', 'flag-unknown']);
     expect(report.flagRows.filter((r) => !r.ok).map((r) => r.row)).toEqual([
       'empty',
       'unknown',
       'disagreeing',
     ]);
+    expect(report.summary).toContain('flag row "empty"');
   });
 
-  it('fails when a sink that should hold ordinary content received none (an audit that sees nothing proves nothing)', async () => {
-    const url = await start();
-    // the service exports to a collector of its own; the audit's receiver listens elsewhere
-    const elsewhere = await startOtlpReceiver({ port: otlpPort });
-    const run = await audit([...args(url, ['--otlp-port', '0']), '--json', '-q']);
-    await elsewhere.close();
+  it('is INCONCLUSIVE, naming otlp:traces, when the service exports its spans nowhere (an audit that sees nothing proves nothing)', async () => {
+    // the service's exporter points at a port nobody listens on
+    const url = await start({ otlpUrl: `http://127.0.0.1:${await freePort()}` });
+    const run = await audit([...args(url, ['--wait-ms', '1500']), '--json']);
     const report = JSON.parse(run.stdout) as AuditReport;
-    const traces = report.sinks.find((s) => s.sink === 'otlp:traces')!;
+    const traces = sinkOf(report, 'otlp:traces');
     expect(traces.bytes).toBe(0);
-    expect(traces.status).toBe('missing-ordinary');
-    expect(run.code).toBe(1);
+    expect(traces.status).toBe('no-bytes');
+    expect(traces.hasEvidence).toBe(false);
+    expect(report.leaks).toBe(0);
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.sinksWithoutEvidence).toEqual(['otlp:traces']);
+    expect(report.summary).toBe(
+      'INCONCLUSIVE: no leak found, but otlp:traces received no bytes — a sink without its evidence proves nothing about that sink.',
+    );
+    expect(report.wait.outcome).toBe('bound');
+    expect(run.stderr).toMatch(
+      /stopped waiting at the 1\.5 s bound: otlp:traces: 0 of 6 ordinary canaries arrived, the closing request's not yet/,
+    );
+    expect(run.code).toBe(3);
+  });
+
+  it('is INCONCLUSIVE when a sink received bytes but not the ordinary canaries expected of it, and names them', async () => {
+    const url = await start();
+    // stt's upload never reaches the spans of this service: asking for it there cannot be satisfied
+    const config = writeExpectations(ws, { expectOrdinary: { traces: ['stt', 'tts'] } });
+    const run = await audit([...args(url, ['--config', config, '--wait-ms', '1000'])]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain('otlp:traces: MISSING, expected here: stt audio');
+    expect(run.stdout.trimEnd().split('\n').at(-1)).toBe(
+      'INCONCLUSIVE: no leak found, but otlp:traces lacks 1 of the 5 ordinary canaries expected of it (stt audio) — a sink without its evidence proves nothing about that sink.',
+    );
+  });
+
+  it('is INCONCLUSIVE when a temp dir it was given does not exist, even though a temp dir may stay empty', async () => {
+    const url = await start();
+    const missing = join(ws.dir, 'no-such-dir');
+    const run = await audit([
+      ...args(url, ['--temp-dir', missing, '--wait-ms', '1000']),
+      '--json',
+      '-q',
+    ]);
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(sinkOf(report, `temp:${missing}`).status).toBe('no-bytes');
+    expect(report.sinksWithoutEvidence).toEqual([`temp:${missing}`]);
+    expect(report.notes.some((n) => n.startsWith(`temp dir ${missing} does not exist`))).toBe(true);
+    expect(run.code).toBe(3);
+  });
+
+  it('asks for each OTLP signal listed: logs the service never exports make the audit INCONCLUSIVE', async () => {
+    const url = await start();
+    const run = await audit([
+      ...args(url, ['--otlp-signals', 'traces,logs', '--wait-ms', '1000']),
+      '--json',
+      '-q',
+    ]);
+    const report = JSON.parse(run.stdout) as AuditReport;
+    expect(report.sinks.map((s) => s.sink)).toEqual(
+      expect.arrayContaining(['otlp:traces', 'otlp:logs']),
+    );
+    expect(sinkOf(report, 'otlp:logs').status).toBe('no-bytes');
+    expect(sinkOf(report, 'otlp:traces').status).toBe('ok');
+    expect(report.sinksWithoutEvidence).toEqual(['otlp:logs']);
+    expect(run.code).toBe(3);
   });
 
   it('runs the probe matrix of a --config file instead of the built-in one', async () => {
@@ -185,21 +260,81 @@ describe('zrm-audit against a live service', () => {
         flagRows: [
           { name: 'zero', query: 'enable_logging=0', expect: { status: 200, zeroRetention: true } },
         ],
-        expectOrdinary: { logs: 'all' },
+        expectOrdinary: { logs: 'all', traces: 'all', history: 'all' },
       }),
     );
-    const run = await audit([...args(url, ['--config', config]), '--json', '-q']);
+    const run = await audit([...args(url), '--config', config, '--json', '-q']);
     const report = JSON.parse(run.stdout) as AuditReport;
-    expect(report.probes.map((p) => `${p.probe}/${p.mode}/${p.request}`)).toEqual([
+    expect(
+      report.probes.map((p) => `${p.probe}/${p.closing ? 'closing' : p.mode}/${p.request}`),
+    ).toEqual([
       'speak/ordinary/POST /v1/text-to-speech/v-123',
       'speak/zrm/POST /v1/text-to-speech/v-123',
+      'speak/closing/POST /v1/text-to-speech/v-123',
     ]);
     expect(report.flagRows.map((r) => r.row)).toEqual(['zero']);
-    const logs = report.sinks.find((s) => s.sink === `log:${ws.logFile}`)!;
+    const logs = sinkOf(report, `log:${ws.logFile}`);
     expect(logs.expectOrdinary).toBe('all');
     expect(logs.ordinaryFound).toEqual(['speak-ordinary']);
+    expect(report.verdict).toBe('pass');
     expect(run.code).toBe(0);
   });
+});
+
+describe('zrm-audit waiting for a batching exporter (BatchSpanProcessor)', () => {
+  let ws: Workspace;
+  let service: VoiceService | undefined;
+  beforeEach(() => {
+    ws = makeWorkspace();
+  });
+  afterEach(async () => {
+    await service?.close();
+    service = undefined;
+    ws.remove();
+  });
+
+  async function auditBatching(batchDelayMs: number | 'default', extra: string[]) {
+    const otlpPort = await freePort();
+    service = await startVoiceServiceIn(ws, otlpPort, { batchDelayMs });
+    const run = await audit(
+      ['--url', service.url, '--config', writeExpectations(ws), '--api-key', 'key-tenant'].concat(
+        ['--log-file', ws.logFile, '--otlp-port', String(otlpPort), '--settle-ms', '300', '--json'],
+        extra,
+      ),
+    );
+    return { run, report: JSON.parse(run.stdout) as AuditReport };
+  }
+
+  it('passes a service whose spans leave only after the SDK default 5 s delay, because it waited for them', async () => {
+    const { run, report } = await auditBatching('default', []);
+    expect(report.wait.waitMs).toBe(15_000);
+    expect(report.wait.outcome).toBe('evidence');
+    const traces = report.wait.sinks.find((s) => s.sink === 'otlp:traces')!;
+    expect(traces).toMatchObject({ awaited: 6, arrived: 6, closingArrived: true });
+    expect(traces.completeAfterMs).not.toBeNull();
+    // the wait is visible while it lasts
+    expect(run.stderr).toMatch(
+      /waiting for otlp:traces: \d of 6 ordinary canaries arrived, the closing request's (not yet|among them) \(\d+\.\d s of 15\.0 s\)/,
+    );
+    expect(run.stderr).toMatch(
+      /otlp:traces: all 6 awaited ordinary canaries arrived after \d+\.\d s/,
+    );
+    expect(run.stderr).toContain("every sink's evidence arrived after");
+    expect(report.sinks.find((s) => s.sink === 'otlp:traces')!.ordinaryFound).toContain(
+      'tts-ordinary',
+    );
+    expect(report.verdict).toBe('pass');
+    expect(run.code).toBe(0);
+  }, 60_000);
+
+  it('is INCONCLUSIVE, naming otlp:traces, when its bound is shorter than the exporter delay', async () => {
+    const { run, report } = await auditBatching(60_000, ['--wait-ms', '1000']);
+    expect(report.wait.outcome).toBe('bound');
+    expect(report.sinks.find((s) => s.sink === 'otlp:traces')!.status).toBe('no-bytes');
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.summary).toContain('otlp:traces received no bytes');
+    expect(run.code).toBe(3);
+  }, 60_000);
 });
 
 describe('zrm-audit flag table on a websocket', () => {
@@ -316,84 +451,6 @@ describe('zrm-audit with text in the URL', () => {
         await service.close();
         ws.remove();
       }
-    }
-  });
-});
-
-describe('zrm-audit command line', () => {
-  it('explains every option with an example in --help', async () => {
-    const run = await audit(['--help']);
-    expect(run.code).toBe(0);
-    for (const option of [
-      '--url',
-      '--config',
-      '--api-key',
-      '--api-key-header',
-      '--unentitled-api-key',
-      '--forced-api-key',
-      '--param',
-      '--log-file',
-      '--temp-dir',
-      '--otlp-port',
-      '--otlp-host',
-      '--skip-history-api',
-      '--postgres-url',
-      '--history-table',
-      '--settle-ms',
-      '--timeout-ms',
-      '--json',
-      '--quiet',
-      '--help',
-    ]) {
-      expect(run.stdout).toContain(option);
-    }
-    expect(run.stdout).toContain('Examples');
-  });
-
-  it('exits 2 with a content-free message on bad options', async () => {
-    const unknown = await audit([
-      '--url',
-      'http://127.0.0.1:1',
-      '--frobnicate',
-      'secret-value-123',
-    ]);
-    expect(unknown.code).toBe(2);
-    expect(unknown.stderr).not.toContain('secret-value-123');
-    const missingUrl = await audit([]);
-    expect(missingUrl.code).toBe(2);
-    expect(missingUrl.stderr).toContain('--url');
-    const badPort = await audit(['--url', 'http://127.0.0.1:1', '--otlp-port', 'abc']);
-    expect(badPort.code).toBe(2);
-    expect(badPort.stderr).toContain('--otlp-port');
-  });
-
-  it('exits 2 when the service does not answer, and when the config file is not JSON', async () => {
-    const down = await audit([
-      '--url',
-      `http://127.0.0.1:${await freePort()}`,
-      '--otlp-port',
-      'off',
-      '-q',
-    ]);
-    expect(down.code).toBe(2);
-    expect(down.stderr).toContain('did not answer');
-    const ws = makeWorkspace();
-    try {
-      const file = join(ws.dir, 'bad.json');
-      writeFileSync(file, '{ "probes": [ secret-value-456');
-      const bad = await audit(['--url', 'http://127.0.0.1:1', '--config', file]);
-      expect(bad.code).toBe(2);
-      expect(bad.stderr).toContain('not valid JSON');
-      expect(bad.stderr).not.toContain('secret-value-456');
-      writeFileSync(
-        file,
-        JSON.stringify({ probes: [{ name: 'bad name!', path: '/x', body: 'json' }] }),
-      );
-      const invalid = await audit(['--url', 'http://127.0.0.1:1', '--config', file]);
-      expect(invalid.code).toBe(2);
-      expect(invalid.stderr).toContain('probes[0].name');
-    } finally {
-      ws.remove();
     }
   });
 });

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { writeExpectations } from './fixtures/audit-run.js';
 import { startVoiceService } from './fixtures/voice-service.js';
 import { freePort, makeWorkspace } from './fixtures/workspace.js';
 
@@ -41,6 +42,8 @@ describe.skipIf(!existsSync(bin))('the zrm-audit bin (dist/cli.js)', () => {
         const result = await run([
           '--url',
           service.url,
+          '--config',
+          writeExpectations(ws),
           '--api-key',
           'key-tenant',
           '--log-file',
@@ -53,12 +56,25 @@ describe.skipIf(!existsSync(bin))('the zrm-audit bin (dist/cli.js)', () => {
           '300',
         ]);
         expect(result.stderr).toContain('zrm-audit: [1/');
-        expect(result.stdout).toContain(leaky ? 'FAIL' : 'PASS');
+        expect(result.stdout.trimEnd().split('\n').at(-1)).toMatch(leaky ? /^FAIL: / : /^PASS: /);
         expect(result.code).toBe(leaky ? 1 : 0);
       } finally {
         await service.close();
         ws.remove();
       }
     }
+  });
+
+  it('prints exactly one JSON document on stdout for an error under --json, and exits 2', async () => {
+    const result = await run(['--json', '--url', 'http://127.0.0.1:1', '--no-such-option']);
+    expect(result.code).toBe(2);
+    expect(result.stdout.trimEnd().split('\n')).toHaveLength(1);
+    expect(JSON.parse(result.stdout)).toEqual({
+      error: {
+        code: 'unknown_option',
+        message: 'zrm-audit: unknown option "--no-such-option"; see --help.',
+        param: '--no-such-option',
+      },
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
   readPostgresTables,
 } from '@zrm/testing';
 import type { AuditReport } from '@zrm/testing';
+import { writeExpectations } from './fixtures/audit-run.js';
 import { postgresUrl } from './fixtures/postgres.js';
 import { startVoiceService } from './fixtures/voice-service.js';
 import { freePort, makeWorkspace } from './fixtures/workspace.js';
@@ -71,6 +72,8 @@ describe.skipIf(url === undefined)('history tables in a real Postgres', () => {
         [
           '--url',
           service.url,
+          '--config',
+          writeExpectations(ws),
           '--api-key',
           'key-tenant',
           '--otlp-port',
@@ -118,6 +121,8 @@ describe.skipIf(url === undefined)('history tables in a real Postgres', () => {
         [
           '--url',
           service.url,
+          '--config',
+          writeExpectations(ws),
           '--api-key',
           'key-tenant',
           '--otlp-port',

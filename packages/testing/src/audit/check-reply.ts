@@ -34,6 +34,7 @@ export function checkProbeReply(planned: PlannedRequest, reply: ProbeReply): Pro
   return {
     probe: planned.probe.name,
     mode: planned.mode,
+    closing: planned.closing,
     request: reply.request,
     status: reply.status,
     zeroRetentionHeader: reply.zeroRetention,

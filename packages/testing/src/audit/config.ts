@@ -1,20 +1,26 @@
-import { ZrmError } from '@zrm/core';
+import { AuditError } from './audit-error.js';
 import { defaultAuditConfig } from './default-config.js';
+import type { OtlpSignal } from '../types.js';
 import type { AuditConfig, OrdinaryExpectation, ProbeConfig } from './types.js';
 
 const NAME = /^[A-Za-z0-9-]{1,32}$/;
 const BODIES = new Set(['json', 'multipart', 'websocket', 'none']);
-const EXPECTATIONS = new Set<OrdinaryExpectation>(['any', 'all', 'none']);
+const EXPECTATIONS = new Set(['any', 'all', 'bytes', 'none']);
+const SIGNALS: readonly OtlpSignal[] = ['traces', 'logs', 'metrics'];
+const SIGNAL_EXPECTATION = { traces: 'traces', logs: 'otlpLogs', metrics: 'metrics' } as const;
+const KEYS = new Set(
+  Object.keys(defaultAuditConfig()).concat('apiKey', 'unentitledApiKey', 'forcedApiKey'),
+);
 
-function invalid(param: string, message: string): ZrmError {
-  return new ZrmError('invalid_request', `zrm-audit config: ${message}`, { param });
+function invalid(param: string, message: string): AuditError {
+  return new AuditError('config_invalid', `zrm-audit config: ${message}`, { param });
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function checkProbe(probe: ProbeConfig, i: number): void {
+function checkProbe(probe: ProbeConfig, i: number, params: Record<string, string>): void {
   const at = `probes[${i}]`;
   if (!isObject(probe)) throw invalid(at, `${at} must be an object.`);
   if (typeof probe.name !== 'string' || !NAME.test(probe.name)) {
@@ -23,10 +29,45 @@ function checkProbe(probe: ProbeConfig, i: number): void {
   if (typeof probe.path !== 'string' || !probe.path.startsWith('/')) {
     throw invalid(`${at}.path`, `${at}.path must start with "/".`);
   }
+  for (const [, name] of probe.path.matchAll(/\{([A-Za-z0-9_]+)\}/g)) {
+    if (typeof params[name!] !== 'string')
+      throw invalid(
+        `params.${name}`,
+        `${at}.path needs a value for "{${name}}" (params or --param).`,
+      );
+  }
   if (!BODIES.has(probe.body))
     throw invalid(`${at}.body`, `${at}.body must be json, multipart, websocket or none.`);
   if (probe.body === 'websocket' && !Array.isArray(probe.messages)) {
     throw invalid(`${at}.messages`, `${at} is a websocket probe and needs "messages".`);
+  }
+}
+
+function checkExpectation(sink: string, value: OrdinaryExpectation, probes: Set<string>): void {
+  const param = `expectOrdinary.${sink}`;
+  if (typeof value === 'string' && EXPECTATIONS.has(value)) return;
+  if (!Array.isArray(value) || value.length === 0)
+    throw invalid(param, `${param} must be any, all, bytes, none or a list of probe names.`);
+  for (const name of value) {
+    if (typeof name !== 'string' || !probes.has(name))
+      throw invalid(param, `${param} lists a name that is not a probe of the matrix.`);
+  }
+}
+
+function checkOtlp(otlp: AuditConfig['otlp']): void {
+  if (otlp === false) return;
+  const { port, host, signals } = otlp;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw invalid('otlp.port', 'the OTLP port must be 0-65535.');
+  if (typeof host !== 'string' || host === '')
+    throw invalid('otlp.host', 'otlp.host must be a host name or address.');
+  if (
+    !Array.isArray(signals) ||
+    signals.length === 0 ||
+    signals.some((s) => !SIGNALS.includes(s)) ||
+    new Set(signals).size !== signals.length
+  ) {
+    throw invalid('otlp.signals', 'otlp.signals must list traces, logs and/or metrics, each once.');
   }
 }
 
@@ -40,7 +81,7 @@ function merge(base: AuditConfig, patch: Record<string, unknown>): AuditConfig {
   return out as unknown as AuditConfig;
 }
 
-/** Checks a finished config; throws a content-free `ZrmError` naming the first bad option. */
+/** Checks a finished config; throws a content-free `AuditError` (`config_invalid`) naming the first bad key. */
 export function validateAuditConfig(config: AuditConfig): AuditConfig {
   let url: URL;
   try {
@@ -54,32 +95,54 @@ export function validateAuditConfig(config: AuditConfig): AuditConfig {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw invalid('baseUrl', 'the service URL must be http: or https:.');
   }
+  if (!isObject(config.params) || Object.values(config.params).some((v) => typeof v !== 'string'))
+    throw invalid('params', '"params" must map names to strings.');
   if (!Array.isArray(config.probes) || config.probes.length === 0) {
     throw invalid('probes', '"probes" must be a non-empty list.');
   }
-  config.probes.forEach(checkProbe);
-  const flag = config.probes.find((p) => p.name === config.flagProbe);
-  if (config.flagRows.length > 0 && flag === undefined) {
+  config.probes.forEach((probe, i) => checkProbe(probe, i, config.params));
+  const names = new Set(config.probes.map((p) => p.name));
+  if (names.size !== config.probes.length) throw invalid('probes', 'probe names must be unique.');
+  if (!Array.isArray(config.flagRows)) throw invalid('flagRows', '"flagRows" must be a list.');
+  if (config.flagRows.length > 0 && !names.has(config.flagProbe)) {
     throw invalid('flagProbe', '"flagProbe" must name a probe of the matrix.');
   }
-  if (config.otlp !== false) {
-    const { port } = config.otlp;
-    if (!Number.isInteger(port) || port < 0 || port > 65_535)
-      throw invalid('otlp.port', 'the OTLP port must be 0-65535.');
-  }
-  for (const [sink, value] of Object.entries(config.expectOrdinary)) {
-    if (!EXPECTATIONS.has(value))
-      throw invalid(`expectOrdinary.${sink}`, 'an expectation must be any, all or none.');
-  }
-  for (const name of ['settleMs', 'timeoutMs'] as const) {
+  checkOtlp(config.otlp);
+  if (!isObject(config.expectOrdinary))
+    throw invalid('expectOrdinary', '"expectOrdinary" must be an object.');
+  for (const [sink, value] of Object.entries(config.expectOrdinary))
+    checkExpectation(sink, value, names);
+  for (const [name, max] of [
+    ['waitMs', 600_000],
+    ['settleMs', 600_000],
+    ['timeoutMs', 600_000],
+  ] as const) {
     const value = config[name];
-    if (!Number.isInteger(value) || value < 0 || value > 600_000)
-      throw invalid(name, `${name} must be 0-600000.`);
+    if (!Number.isInteger(value) || value < 0 || value > max)
+      throw invalid(name, `${name} must be a whole number of milliseconds, 0-${max}.`);
   }
   if (typeof config.apiKeyHeader !== 'string' || !/^[A-Za-z0-9-]+$/.test(config.apiKeyHeader)) {
     throw invalid('apiKeyHeader', 'the API key header must be a header name.');
   }
   return config;
+}
+
+/**
+ * The OTLP signals a config asks for when it names none: traces, plus logs
+ * and metrics when its `expectOrdinary` names them (the meaning such a config
+ * had before `otlp.signals` existed).
+ */
+function impliedSignals(layers: readonly Record<string, unknown>[]): OtlpSignal[] {
+  const signals: OtlpSignal[] = ['traces'];
+  for (const signal of ['logs', 'metrics'] as const) {
+    const named = layers.some((layer) => {
+      const expect = layer.expectOrdinary;
+      const value = isObject(expect) ? expect[SIGNAL_EXPECTATION[signal]] : undefined;
+      return value !== undefined && value !== 'none';
+    });
+    if (named) signals.push(signal);
+  }
+  return signals;
 }
 
 /** The default voice-API matrix, overlaid with a config file's object, then with command-line options. */
@@ -89,13 +152,28 @@ export function resolveAuditConfig(
 ): AuditConfig {
   if (file !== undefined && !isObject(file))
     throw invalid('config', 'the config file must hold a JSON object.');
-  const config = merge(merge(defaultAuditConfig(), file ?? {}), overrides);
+  const layers = [file ?? {}, overrides];
+  for (const layer of layers) {
+    const unknown = Object.keys(layer).find((key) => !KEYS.has(key));
+    if (unknown !== undefined)
+      throw invalid(
+        unknown.slice(0, 40),
+        `unknown key "${unknown.replace(/[^A-Za-z0-9_-]/g, '?').slice(0, 40)}".`,
+      );
+  }
+  const config = merge(merge(defaultAuditConfig(), layers[0]!), overrides);
   // a partial `otlp` object from a file or flag keeps the defaults it does not name
-  if (config.otlp !== false)
+  if (config.otlp !== false) {
+    const given = config.otlp as Partial<{ host: string; port: number; signals: OtlpSignal[] }>;
+    const named = layers.some((l) => isObject(l.otlp) && 'signals' in l.otlp);
     config.otlp = {
       host: '127.0.0.1',
       port: 4318,
-      ...(config.otlp as Partial<{ host: string; port: number }>),
+      ...given,
+      signals: named ? given.signals! : impliedSignals(layers),
     };
+  }
   return validateAuditConfig(config);
 }
+
+export { SIGNAL_EXPECTATION };

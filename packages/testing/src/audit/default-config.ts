@@ -77,7 +77,7 @@ export function defaultAuditConfig(): AuditConfig {
     flagRows: structuredClone([...FLAG_TABLE_ROWS]),
     logFiles: [],
     tempDirs: [],
-    otlp: { host: '127.0.0.1', port: 4318 },
+    otlp: { host: '127.0.0.1', port: 4318, signals: ['traces'] },
     historyApi: {
       listPath: '/v1/history?page_size=1000',
       idKey: 'history_item_id',
@@ -88,12 +88,15 @@ export function defaultAuditConfig(): AuditConfig {
     expectOrdinary: {
       logs: 'any',
       traces: 'any',
-      otlpLogs: 'none',
-      metrics: 'none',
+      otlpLogs: 'any',
+      metrics: 'bytes',
       history: 'any',
       temp: 'none',
     },
-    settleMs: 3000,
+    // the OpenTelemetry SDK's batch processors export every 5 s (spans) and 1 s (logs):
+    // 15 s covers a probe run of several seconds plus a span batch, and a retried export
+    waitMs: 15_000,
+    settleMs: 1000,
     timeoutMs: 10_000,
   };
 }

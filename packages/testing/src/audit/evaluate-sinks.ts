@@ -1,56 +1,91 @@
 import { findCanaries } from '../find-canaries.js';
-import type { Canary } from '../types.js';
-import type { AuditSink } from './collect-sinks.js';
-import type { CanaryClass, SinkLeak, SinkResult, SinkStatus } from './types.js';
+import type { CapturedChunk } from '../types.js';
+import type { SinkRead, SinkSource } from './sink-sources.js';
+import { expectedOrdinary } from './tracked-canary.js';
+import type { TrackedCanary } from './tracked-canary.js';
+import type { CanaryEvidence, SinkResult, SinkStatus } from './types.js';
 
-export interface TrackedCanary {
-  canary: Canary;
-  mode: CanaryClass;
-  /** Derived content (a transcript read from a response): never required in ordinary sinks. */
-  derived: boolean;
+export function chunkBytes(chunk: CapturedChunk): number {
+  return typeof chunk.data === 'string' ? Buffer.byteLength(chunk.data) : chunk.data.byteLength;
 }
 
-function status(leaks: number, missing: boolean): SinkStatus {
-  if (leaks > 0) return missing ? 'leak+missing-ordinary' : 'leak';
-  return missing ? 'missing-ordinary' : 'ok';
+function hasEvidence(
+  source: SinkSource,
+  read: SinkRead,
+  bytes: number,
+  found: ReadonlySet<string>,
+  expected: readonly TrackedCanary[],
+): boolean {
+  const { expectation } = source;
+  if (read.missing === true) return false;
+  if (!source.asked || expectation === 'none') return true;
+  if (bytes === 0) return false;
+  if (expectation === 'bytes' || expected.length === 0) return true;
+  if (expectation === 'any') return found.size > 0;
+  return expected.every((t) => found.has(t.canary.label));
 }
 
-/** Scans one sink for every canary: ZRM or rejected content found is a leak; ordinary content is checked against the expectation. */
-export function evaluateSink(entry: AuditSink, tracked: readonly TrackedCanary[]): SinkResult {
-  const chunks = entry.sink.chunks();
-  const bytes = chunks.reduce(
-    (n, c) => n + (typeof c.data === 'string' ? Buffer.byteLength(c.data) : c.data.byteLength),
-    0,
-  );
+function status(leaks: number, bytes: number, evidence: boolean): SinkStatus {
+  if (leaks > 0) return 'leak';
+  if (!evidence) return bytes === 0 ? 'no-bytes' : 'missing-ordinary';
+  return bytes === 0 ? 'empty' : 'ok';
+}
+
+/**
+ * Scans one sink for every canary: ZRM or refused content found is a leak;
+ * ordinary content is the sink's evidence, checked against its expectation.
+ */
+export function evaluateSink(
+  source: SinkSource,
+  read: SinkRead,
+  tracked: readonly TrackedCanary[],
+): SinkResult {
+  const { chunks } = read;
+  const bytes = chunks.reduce((n, c) => n + chunkBytes(c), 0);
   const byCanary = new Map(tracked.map((t) => [t.canary, t]));
   const hits = findCanaries(
     chunks,
     tracked.map((t) => t.canary),
   );
-  const ordinaryFound = new Set<string>();
-  const leaks: SinkLeak[] = [];
-  const leaked = new Set<string>();
+  const evidence: CanaryEvidence[] = [];
+  const leaks: CanaryEvidence[] = [];
+  const seen = new Set<string>();
   for (const hit of hits) {
     const t = byCanary.get(hit.canary);
-    if (t === undefined) continue;
-    if (t.mode === 'ordinary') {
-      if (!t.derived) ordinaryFound.add(hit.label);
-    } else if (!leaked.has(hit.label)) {
-      leaked.add(hit.label);
-      leaks.push({ label: hit.label, mode: t.mode, form: hit.form, source: hit.source });
-    }
+    if (t === undefined || seen.has(hit.label)) continue;
+    seen.add(hit.label);
+    const entry: CanaryEvidence = {
+      label: hit.label,
+      description: t.description,
+      mode: t.mode,
+      form: hit.form,
+      source: hit.source,
+      offset: hit.offset,
+    };
+    if (t.mode !== 'ordinary') leaks.push(entry);
+    else if (!t.derived) evidence.push(entry);
   }
-  const ordinaryTotal = tracked.filter((t) => t.mode === 'ordinary' && !t.derived).length;
-  const missing =
-    (entry.expectOrdinary === 'any' && ordinaryFound.size === 0) ||
-    (entry.expectOrdinary === 'all' && ordinaryFound.size < ordinaryTotal);
+  const ordinary = tracked.filter((t) => t.mode === 'ordinary' && !t.derived);
+  const found = new Set(evidence.map((e) => e.label));
+  const expected = expectedOrdinary(source.expectation, tracked);
+  const ok = hasEvidence(source, read, bytes, found, expected);
   return {
-    sink: entry.sink.name,
+    sink: source.name,
+    kind: source.kind,
+    asked: source.asked,
     bytes,
-    expectOrdinary: entry.expectOrdinary,
-    ordinaryFound: [...ordinaryFound].sort(),
-    ordinaryTotal,
+    expectOrdinary: source.expectation,
+    ordinaryTotal: ordinary.length,
+    ordinaryExpected: expected.map((t) => t.canary.label),
+    ordinaryFound: [...found].sort(),
+    ordinaryNotFound: ordinary
+      .map((t) => t.canary.label)
+      .filter((label) => !found.has(label))
+      .sort(),
+    evidence,
+    restrictedTotal: tracked.filter((t) => t.mode !== 'ordinary').length,
     leaks,
-    status: status(leaks.length, missing),
+    hasEvidence: ok,
+    status: status(leaks.length, bytes, ok),
   };
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createAudioCanary, createTextCanary } from '../canary.js';
 import type { AudioCanary, TextCanary } from '../types.js';
 import type { ApiKeyRole, AuditConfig, CanaryClass, FlagRowConfig, ProbeConfig } from './types.js';
@@ -14,6 +15,8 @@ export interface PlannedRequest {
   audio: AudioCanary | undefined;
   /** Set for a flag-table row. */
   row: FlagRowConfig | undefined;
+  /** The last request: an ordinary one whose canary shows that everything before it was exported. */
+  closing: boolean;
 }
 
 function rowClass(row: FlagRowConfig): CanaryClass {
@@ -21,10 +24,25 @@ function rowClass(row: FlagRowConfig): CanaryClass {
   return row.expect.zeroRetention === true ? 'zrm' : 'ordinary';
 }
 
+const KEY_OPTION: Record<Exclude<ApiKeyRole, 'default'>, string> = {
+  unentitled: 'an API key whose principal may not use ZRM (--unentitled-api-key)',
+  forced: 'an API key that policy forces into ZRM (--forced-api-key)',
+};
+
 function keyFor(config: AuditConfig, role: ApiKeyRole): string | undefined {
   if (role === 'unentitled') return config.unentitledApiKey;
   if (role === 'forced') return config.forcedApiKey;
   return config.apiKey;
+}
+
+/**
+ * A text canary whose value does not spell its label. Labels share probe
+ * names (`tts-stream-zrm`, `tts-stream-ordinary`), and zrm rightly scrubs any
+ * 16-character run of a ZRM request's content from ordinary records while it
+ * is in flight: a label inside the value would erase the ordinary twin.
+ */
+function textCanary(label: string): TextCanary {
+  return Object.freeze({ ...createTextCanary(randomBytes(8).toString('hex')), label });
 }
 
 function canaries(probe: ProbeConfig, label: string): Pick<PlannedRequest, 'text' | 'audio'> {
@@ -33,53 +51,77 @@ function canaries(probe: ProbeConfig, label: string): Pick<PlannedRequest, 'text
     probe.textQueryParam !== undefined ||
     probe.body === 'websocket';
   return {
-    text: wantsText ? createTextCanary(label) : undefined,
+    text: wantsText ? textCanary(label) : undefined,
     audio: probe.audioField !== undefined ? createAudioCanary(`${label}-audio`) : undefined,
   };
 }
 
-/** Every probe ordinarily and in ZRM, then each flag row on the flag probe; rows whose key is missing are skipped. */
+function probeRequest(
+  config: AuditConfig,
+  probe: ProbeConfig,
+  mode: 'ordinary' | 'zrm',
+  closing = false,
+): PlannedRequest {
+  const label = `${probe.name}-${closing ? 'closing' : mode}`;
+  return {
+    probe,
+    label,
+    mode,
+    query: mode === 'zrm' ? 'enable_logging=false' : '',
+    apiKeyRole: 'default',
+    apiKey: config.apiKey,
+    ...canaries(probe, label),
+    row: undefined,
+    closing,
+  };
+}
+
+/**
+ * Every ordinary request first (each probe, then the ordinary flag rows), so
+ * no ZRM content is in flight while ordinary content is served: zrm rightly
+ * drops an ordinary record that carries an in-flight ZRM request's content,
+ * and a service's derived content (synthesized audio) can repeat across
+ * requests. Then the other flag rows and each probe in ZRM; last, one closing
+ * ordinary request to the flag probe: exporters send in order, so its
+ * arrival shows that the batches holding everything before it have arrived.
+ * Rows whose key is missing are skipped.
+ */
 export function planRequests(config: AuditConfig): {
   requests: PlannedRequest[];
   skipped: string[];
 } {
-  const requests: PlannedRequest[] = [];
   const skipped: string[] = [];
-  for (const probe of config.probes) {
-    for (const mode of ['ordinary', 'zrm'] as const) {
-      const label = `${probe.name}-${mode}`;
-      requests.push({
-        probe,
-        label,
-        mode,
-        query: mode === 'zrm' ? 'enable_logging=false' : '',
-        apiKeyRole: 'default',
-        apiKey: config.apiKey,
-        ...canaries(probe, label),
-        row: undefined,
-      });
-    }
-  }
   const flagProbe = config.probes.find((p) => p.name === config.flagProbe);
-  if (flagProbe === undefined) return { requests, skipped };
-  for (const row of config.flagRows) {
+  const rows: PlannedRequest[] = [];
+  for (const row of flagProbe === undefined ? [] : config.flagRows) {
     const role = row.apiKey ?? 'default';
     const apiKey = keyFor(config, role);
     if (role !== 'default' && apiKey === undefined) {
-      skipped.push(`flag row "${row.name}" skipped: no ${role} API key given`);
+      skipped.push(
+        `flag row "${row.name}" was not sent: it needs ${KEY_OPTION[role]}, which was not given.`,
+      );
       continue;
     }
     const label = `flag-${row.name}`;
-    requests.push({
-      probe: flagProbe,
+    rows.push({
+      probe: flagProbe!,
       label,
       mode: rowClass(row),
       query: row.query,
       apiKeyRole: role,
       apiKey,
-      ...canaries(flagProbe, label),
+      ...canaries(flagProbe!, label),
       row,
+      closing: false,
     });
   }
+  const closingProbe = flagProbe ?? config.probes[0]!;
+  const requests = [
+    ...config.probes.map((probe) => probeRequest(config, probe, 'ordinary')),
+    ...rows.filter((r) => r.mode === 'ordinary'),
+    ...rows.filter((r) => r.mode !== 'ordinary'),
+    ...config.probes.map((probe) => probeRequest(config, probe, 'zrm')),
+    probeRequest(config, closingProbe, 'ordinary', true),
+  ];
   return { requests, skipped };
 }

@@ -1,73 +1,79 @@
-import { ZrmError } from '@zrm/core';
 import { startOtlpReceiver } from '../otlp-receiver.js';
-import type { OtlpReceiver, TextCanary } from '../types.js';
+import type { OtlpReceiver } from '../types.js';
+import { AuditError } from './audit-error.js';
 import { checkFlagRow, checkProbeReply } from './check-reply.js';
-import { collectSinks, logOffsets } from './collect-sinks.js';
 import { evaluateSink } from './evaluate-sinks.js';
-import type { TrackedCanary } from './evaluate-sinks.js';
+import type { UsedApiKey } from './history-api.js';
 import { planRequests } from './plan.js';
 import type { PlannedRequest } from './plan.js';
-import { readField } from './probe-url.js';
 import { sendProbe } from './send-probe.js';
-import type { ProbeReply } from './send-probe.js';
-import type { AuditConfig, AuditReport, FlagRowResult, ProbeResult } from './types.js';
+import { logOffsets, sinkSources } from './sink-sources.js';
+import { dropSharedDerived, trackRequest } from './tracked-canary.js';
+import type { TrackedCanary } from './tracked-canary.js';
+import type { AuditConfig, AuditReport, FlagRowResult, ProbeResult, SentCanary } from './types.js';
+import { decideVerdict } from './verdict.js';
+import { auditVersions } from './versions.js';
+import { waitForEvidence } from './wait-for-evidence.js';
 
 export interface AuditProgress {
   /** One content-free line per step (the CLI writes it to stderr). */
   (line: string): void;
 }
 
-const MIN_DERIVED = 16;
-
-function derivedCanary(planned: PlannedRequest, reply: ProbeReply): TextCanary | undefined {
-  const field = planned.probe.responseTextField;
-  if (field === undefined) return undefined;
-  const value = readField(reply.json, field);
-  if (typeof value !== 'string' || value.length < MIN_DERIVED) return undefined;
-  return Object.freeze({
-    kind: 'text',
-    label: `${planned.label}-response`,
-    value,
-    fragments: Object.freeze([]),
-  });
-}
-
-/** Derived texts that ordinary and ZRM requests share (a fixed transcript) prove nothing either way. */
-function dropSharedDerived(tracked: TrackedCanary[]): TrackedCanary[] {
-  const values = new Map<string, Set<string>>();
-  for (const t of tracked) {
-    if (!t.derived || t.canary.kind !== 'text') continue;
-    const modes = values.get(t.canary.value) ?? new Set<string>();
-    modes.add(t.mode === 'ordinary' ? 'ordinary' : 'restricted');
-    values.set(t.canary.value, modes);
-  }
-  return tracked.filter(
-    (t) => !t.derived || t.canary.kind !== 'text' || values.get(t.canary.value)?.size === 1,
-  );
-}
-
-/** A service that does not answer at all is a usage error, not a list of mismatches. */
+/** A service that does not answer at all cannot be audited: an error, not a list of mismatches. */
 async function assertReachable(config: AuditConfig): Promise<void> {
   try {
     const response = await fetch(config.baseUrl, { signal: AbortSignal.timeout(config.timeoutMs) });
     await response.arrayBuffer();
   } catch {
-    throw new ZrmError(
-      'invalid_request',
-      'zrm-audit: the service did not answer at the given --url.',
-      {
-        param: 'baseUrl',
-      },
+    throw new AuditError(
+      'service_unreachable',
+      'zrm-audit: the service did not answer at the given --url (is it running, on that port?).',
+      { param: 'baseUrl' },
     );
   }
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+async function startReceiver(
+  config: AuditConfig,
+  progress: AuditProgress,
+): Promise<OtlpReceiver | undefined> {
+  if (config.otlp === false) return undefined;
+  const { host, port, signals } = config.otlp;
+  try {
+    const receiver = await startOtlpReceiver({ host, port });
+    progress(`OTLP receiver listening on ${receiver.url}; expecting ${signals.join(', ')}`);
+    return receiver;
+  } catch {
+    throw new AuditError(
+      'receiver_unavailable',
+      `zrm-audit: the OTLP receiver could not listen on ${host}:${port} (in use? choose another --otlp-port).`,
+      { param: 'otlp.port' },
+    );
+  }
+}
+
+function usedKeys(requests: readonly PlannedRequest[]): UsedApiKey[] {
+  const keys = new Map<string | undefined, UsedApiKey>();
+  for (const r of requests)
+    if (!keys.has(r.apiKey)) keys.set(r.apiKey, { role: r.apiKeyRole, key: r.apiKey });
+  return [...keys.values()];
+}
+
+const sent = (t: TrackedCanary): SentCanary => ({
+  label: t.canary.label,
+  description: t.description,
+  mode: t.mode,
+  kind: t.canary.kind,
+  probe: t.probe,
+  derived: t.derived,
+});
 
 /**
- * Runs the audit: starts the OTLP receiver, sends every probe ordinarily and
- * in ZRM and every flag-table row (each with fresh canaries), waits for the
- * service's exporters, scans every sink, and reports leaks and mismatches.
+ * Runs the audit: starts the OTLP receiver, sends every flag-table row and
+ * every probe in ZRM and ordinarily (each with fresh canaries), waits until
+ * every sink shows the evidence it is expected to hold (or `waitMs` passes),
+ * scans every sink, and reports leaks, mismatches and missing evidence.
  */
 export async function runAudit(
   config: AuditConfig,
@@ -77,65 +83,76 @@ export async function runAudit(
   const startedAt = Date.now();
   const notes: string[] = [];
   const offsets = await logOffsets(config.logFiles);
-  let receiver: OtlpReceiver | undefined;
-  if (config.otlp !== false) {
-    receiver = await startOtlpReceiver({ host: config.otlp.host, port: config.otlp.port });
-    progress(`OTLP receiver listening on ${receiver.url} (/v1/traces, /v1/logs, /v1/metrics)`);
-  }
+  const receiver = await startReceiver(config, progress);
   try {
     const { requests, skipped } = planRequests(config);
     notes.push(...skipped);
     const tracked: TrackedCanary[] = [];
+    const closing: TrackedCanary[] = [];
     const probes: ProbeResult[] = [];
     const flagRows: FlagRowResult[] = [];
     for (const [i, planned] of requests.entries()) {
-      const reply = await sendProbe(config, {
-        probe: planned.probe,
-        query: planned.query,
-        apiKey: planned.apiKey,
-        text: planned.text,
-        audio: planned.audio,
-      });
-      for (const canary of [planned.text, planned.audio]) {
-        if (canary !== undefined) tracked.push({ canary, mode: planned.mode, derived: false });
-      }
-      const derived = derivedCanary(planned, reply);
-      if (derived !== undefined)
-        tracked.push({ canary: derived, mode: planned.mode, derived: true });
+      const reply = await sendProbe(config, planned);
+      (planned.closing ? closing : tracked).push(...trackRequest(planned, reply));
       const what =
-        planned.row === undefined
-          ? `${planned.probe.name} ${planned.mode}`
-          : `flag row "${planned.row.name}"`;
+        planned.row !== undefined
+          ? `flag row "${planned.row.name}"`
+          : planned.closing
+            ? `${planned.probe.name} closing ordinary request`
+            : `${planned.probe.name} ${planned.mode === 'zrm' ? 'ZRM' : planned.mode}`;
       progress(
         `[${i + 1}/${requests.length}] ${what}: ${reply.request} → ${reply.status || 'no answer'}`,
       );
       if (planned.row === undefined) probes.push(checkProbeReply(planned, reply));
-      else flagRows.push(checkFlagRow(planned, planned.row, reply));
+      else
+        flagRows[config.flagRows.indexOf(planned.row)] = checkFlagRow(planned, planned.row, reply);
     }
-    if (config.settleMs > 0) {
-      progress(`waiting ${config.settleMs} ms for the service's exporters and writers`);
-      await sleep(config.settleMs);
-    }
-    progress('scanning sinks');
-    const apiKeys = [...new Set(requests.map((r) => r.apiKey))];
-    const sinks = await collectSinks(config, { startedAt, offsets, receiver, apiKeys, notes });
     const canaries = dropSharedDerived(tracked);
-    const sinkResults = sinks.map((sink) => evaluateSink(sink, canaries));
-    const leaks = sinkResults.reduce((n, s) => n + s.leaks.length, 0);
-    const mismatches =
-      probes.reduce((n, p) => n + p.problems.length, 0) +
-      flagRows.filter((r) => !r.ok).length +
-      sinkResults.filter((s) => s.status.includes('missing')).length;
+    const sources = sinkSources(config, {
+      startedAt,
+      offsets,
+      receiver,
+      apiKeys: usedKeys(requests),
+    });
+    const wait = await waitForEvidence(
+      sources,
+      { evidence: canaries, closing: closing.filter((t) => !t.derived) },
+      config,
+      progress,
+    );
+    progress('scanning every sink for every canary');
+    const sinks = [];
+    for (const source of sources) {
+      const read = await source.read();
+      notes.push(...read.notes);
+      const result = evaluateSink(source, read, canaries);
+      // a signal nobody asked for is reported only when the service sent it data
+      if (source.asked || result.bytes > 0) sinks.push(result);
+    }
+    // the probe table reads endpoint by endpoint: ordinary, ZRM, closing
+    const order = (p: ProbeResult): number =>
+      config.probes.findIndex((c) => c.name === p.probe) * 3 +
+      (p.closing ? 2 : p.mode === 'zrm' ? 1 : 0);
+    const report = {
+      canaries: canaries.map(sent),
+      probes: probes.sort((a, b) => order(a) - order(b)),
+      flagProbe: config.flagProbe,
+      // in the order of the table (ordinary rows were sent first), skipped rows left out
+      flagRows: flagRows.filter((r) => r !== undefined),
+      sinks,
+    };
+    const finishedAt = Date.now();
+    const verdict = decideVerdict(report);
     return {
       target: config.baseUrl,
       startedAt: new Date(startedAt).toISOString(),
-      durationMs: Date.now() - startedAt,
-      passed: leaks === 0 && mismatches === 0,
-      leaks,
-      mismatches,
-      probes,
-      flagRows,
-      sinks: sinkResults,
+      finishedAt: new Date(finishedAt).toISOString(),
+      durationMs: finishedAt - startedAt,
+      versions: auditVersions(),
+      ...verdict,
+      passed: verdict.verdict === 'pass',
+      wait,
+      ...report,
       notes,
     };
   } finally {

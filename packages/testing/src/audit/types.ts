@@ -1,3 +1,5 @@
+import type { CanaryForm, OtlpSignal } from '../types.js';
+
 /** Where a probe puts its content. */
 export type ProbeBody = 'json' | 'multipart' | 'websocket' | 'none';
 
@@ -44,8 +46,14 @@ export interface FlagRowConfig {
   };
 }
 
-/** 'any': at least one ordinary canary must be found; 'all': every one; 'none': not checked. */
-export type OrdinaryExpectation = 'any' | 'all' | 'none';
+/**
+ * What a sink must hold for the audit to trust it (the positive control):
+ * `'all'` every ordinary canary; `'any'` at least one; a list of probe names
+ * the ordinary canaries sent to those probes; `'bytes'` at least one byte (a
+ * content-free sink such as metrics); `'none'` nothing (scanned for leaks
+ * only, may stay empty: a temp dir of a service that keeps uploads in memory).
+ */
+export type OrdinaryExpectation = 'any' | 'all' | 'bytes' | 'none' | string[];
 
 export interface HistoryApiConfig {
   /** Path of the history list (GET), with its query. */
@@ -75,8 +83,12 @@ export interface AuditConfig {
   flagRows: FlagRowConfig[];
   logFiles: string[];
   tempDirs: string[];
-  /** The OTLP/HTTP receiver the service exports to; false to skip. */
-  otlp: false | { host: string; port: number };
+  /**
+   * The OTLP/HTTP receiver the service exports to; false to skip. `signals`
+   * are the ones the service exports: each must show the evidence its
+   * `expectOrdinary` names. Data of other signals is still scanned for leaks.
+   */
+  otlp: false | { host: string; port: number; signals: OtlpSignal[] };
   historyApi: false | HistoryApiConfig;
   postgres: false | { url: string; tables?: string[] };
   expectOrdinary: {
@@ -87,7 +99,13 @@ export interface AuditConfig {
     history: OrdinaryExpectation;
     temp: OrdinaryExpectation;
   };
-  /** Wait after the last probe, for batching exporters and async writers. */
+  /**
+   * Longest wait after the last probe for every sink's evidence (the ordinary
+   * canaries it is expected to hold) to arrive from batching exporters and
+   * async writers.
+   */
+  waitMs: number;
+  /** Extra wait once the evidence is in, for late writes of the same batches. */
   settleMs: number;
   /** Per request. */
   timeoutMs: number;
@@ -99,6 +117,8 @@ export type CanaryClass = 'ordinary' | 'zrm' | 'rejected';
 export interface ProbeResult {
   probe: string;
   mode: CanaryClass;
+  /** The closing ordinary request, sent last (see `AuditWait.closing`). */
+  closing: boolean;
   request: string;
   status: number;
   zeroRetentionHeader: string | null;
@@ -118,35 +138,121 @@ export interface FlagRowResult {
   ok: boolean;
 }
 
-export interface SinkLeak {
+/** Where a canary was found: its form and position, never the content. */
+export interface CanaryEvidence {
+  /** The canary's label (`tts-ordinary`, `stt-zrm-audio`, `flag-absent`). */
   label: string;
+  /** What it is, in words (`tts text`, `stt audio`, `flag row "absent" text`). */
+  description: string;
   mode: CanaryClass;
-  form: string;
+  form: CanaryForm;
+  /** The chunk it was found in: a file path, `otlp:traces#3`, `GET /v1/history/…`. */
   source: string;
+  /** Byte offset of the match in that chunk. */
+  offset: number;
 }
 
-export type SinkStatus = 'ok' | 'leak' | 'missing-ordinary' | 'leak+missing-ordinary';
+/** A canary the audit sent (or read back from an answer), without its content. */
+export interface SentCanary {
+  label: string;
+  description: string;
+  mode: CanaryClass;
+  kind: 'text' | 'audio';
+  /** The probe its request went to (flag rows go to the flag probe). */
+  probe: string;
+  /** Read from an answer (a transcript): never required anywhere, a leak in ZRM. */
+  derived: boolean;
+}
+
+/** A ZRM or refused canary found in a sink. */
+export type SinkLeak = CanaryEvidence;
+
+/**
+ * `ok`: the evidence expected and no leak; `empty`: nothing received where
+ * nothing is required; `leak`: ZRM or refused content found; `no-bytes`: a
+ * sink asked for received nothing; `missing-ordinary`: it lacks ordinary
+ * canaries it is expected to hold.
+ */
+export type SinkStatus = 'ok' | 'empty' | 'leak' | 'no-bytes' | 'missing-ordinary';
 
 export interface SinkResult {
   sink: string;
+  kind: 'log' | 'otlp' | 'history' | 'temp';
+  /** False for an OTLP signal not listed: scanned for leaks only because the service sent it data. */
+  asked: boolean;
   bytes: number;
   expectOrdinary: OrdinaryExpectation;
-  ordinaryFound: string[];
+  /** Ordinary canaries sent (derived content, such as transcripts, not counted). */
   ordinaryTotal: number;
+  /** Labels of the ordinary canaries this sink must hold (every one for `all` and `any`: `any` needs one of them). */
+  ordinaryExpected: string[];
+  /** Labels found, sorted. */
+  ordinaryFound: string[];
+  /** Labels sent and not found, sorted. */
+  ordinaryNotFound: string[];
+  /** Where each ordinary canary found was, first hit per canary. */
+  evidence: CanaryEvidence[];
+  /** ZRM or refused canaries sent; each found one is a leak. */
+  restrictedTotal: number;
   leaks: SinkLeak[];
+  /** True when the sink holds what its expectation names (always for a sink not asked for). */
+  hasEvidence: boolean;
   status: SinkStatus;
 }
+
+/** How the audit waited for the sinks' evidence. */
+export interface AuditWait {
+  /** `evidence`: every sink's expected evidence arrived; `bound`: `waitMs` ran out first; `none`: nothing to wait for. */
+  outcome: 'evidence' | 'bound' | 'none';
+  waitedMs: number;
+  waitMs: number;
+  settleMs: number;
+  sinks: {
+    sink: string;
+    /** Ordinary canaries (or, for `bytes`, 1) the audit waited for, and how many arrived. */
+    awaited: number;
+    arrived: number;
+    /** When the last awaited one arrived, after the last probe; null if not all did. */
+    completeAfterMs: number | null;
+    /** Whether the closing request's canary (sent last) arrived: awaited in log and OTLP sinks only; null elsewhere. */
+    closingArrived: boolean | null;
+  }[];
+}
+
+export interface AuditVersions {
+  /** Version of @zrm/testing, which holds zrm-audit. */
+  audit: string;
+  /** Version of @zrm/core the audit was built with. */
+  zrm: string;
+  node: string;
+}
+
+/** `pass` (exit 0), `fail` (1: a leak or an answer that differs from the design), `inconclusive` (3: no leak, but a sink lacked its evidence). */
+export type AuditVerdict = 'pass' | 'fail' | 'inconclusive';
 
 export interface AuditReport {
   target: string;
   startedAt: string;
+  finishedAt: string;
   durationMs: number;
+  versions: AuditVersions;
+  verdict: AuditVerdict;
+  /** `verdict === 'pass'`. */
   passed: boolean;
+  /** The verdict in one sentence, the last line of the text report. */
+  summary: string;
   leaks: number;
+  /** Probe problems plus flag rows that differ from the design. */
   mismatches: number;
+  /** Sinks asked for that lack their evidence. */
+  sinksWithoutEvidence: string[];
+  wait: AuditWait;
+  /** Every canary sent, in order, by label and description. */
+  canaries: SentCanary[];
   probes: ProbeResult[];
+  flagProbe: string;
   flagRows: FlagRowResult[];
   sinks: SinkResult[];
-  /** Content-free notes on what could not be checked. */
+  /** Content-free notes on what could not be checked, each saying why. */
   notes: string[];
 }
