@@ -1,3 +1,4 @@
+import type { NodeOptions } from '@sentry/node';
 import { createTextCanary } from '@zrm/testing';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SAFE_HEADERS, INTEGRATION_NAME, zeroRetentionIntegration } from '@zrm/sentry';
@@ -67,5 +68,10 @@ describe('zeroRetentionIntegration options', () => {
     for (const name of ['cookie', 'authorization', 'x-api-key', 'referer', 'baggage']) {
       expect(DEFAULT_SAFE_HEADERS).not.toContain(name);
     }
+  });
+
+  it("is typed as the installed SDK's integration: it fits NodeOptions", () => {
+    const options: NodeOptions = { integrations: [zeroRetentionIntegration({ graceMs: 10_000 })] };
+    expect(options.integrations).toHaveLength(1);
   });
 });
