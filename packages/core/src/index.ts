@@ -7,6 +7,7 @@ export {
   isZeroRetention,
   bindToScope,
   bindEmitterToScope,
+  onZeroRetention,
 } from './scope.js';
 export { definePolicy, DEFAULT_TAINT } from './policy.js';
 export {

@@ -120,6 +120,20 @@ function sweepWhileOwned(): void {
 
 const OBSERVERS = Symbol.for('@zrm/core.zero-retention-observers.v1');
 
+/**
+ * Calls `observer` with every scope that enters ZRM from now on, in the async
+ * context where it does (a sink marks what is active there: a trace, a
+ * request's error-tracker scope). Process-wide; returns an undo.
+ */
+export function onZeroRetention(observer: (scope: ZrmScope) => void): () => void {
+  const holder = globalThis as { [OBSERVERS]?: Set<(scope: ZrmScope) => void> };
+  const observers = (holder[OBSERVERS] ??= new Set());
+  observers.add(observer);
+  return () => {
+    observers.delete(observer);
+  };
+}
+
 /** Tells process-wide observers (e.g. @zrm/otel marking the active trace) that a scope is now in ZRM. */
 function announceZeroRetention(scope: ZrmScope): void {
   const observers = (globalThis as { [OBSERVERS]?: Set<(scope: ZrmScope) => void> })[OBSERVERS];

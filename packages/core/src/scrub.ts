@@ -1,7 +1,7 @@
 import { reportCrossContext } from './events.js';
 import { state } from './state.js';
 import { REDACTED } from './taint-index.js';
-import type { Policy } from './types.js';
+import type { Policy, RedactOptions } from './types.js';
 
 /**
  * Removes registered content of every in-flight ZRM request from `text`, in
@@ -106,13 +106,20 @@ export function scrubUrlWith(url: string, zeroRetention: boolean, policy: Policy
 /**
  * A URL or path safe to log: in ZRM every query value except the policy's safe
  * parameters is redacted, and tainted path segments are replaced. Outside ZRM
- * (any other context) only registered content of in-flight ZRM requests is removed.
+ * (any other context) only registered content of in-flight ZRM requests is
+ * removed, counted as `cross-context` for `sink`. `options` decides the mode
+ * and policy instead of the current scope (a sink that judges a record by
+ * whose it is, not by the context that writes it).
  */
-export function scrubUrl(url: string, sink?: string): string {
+export function scrubUrl(
+  url: string,
+  sink?: string,
+  options?: Pick<RedactOptions, 'zeroRetention' | 'policy'>,
+): string {
   const scope = state.storage.getStore();
-  const zrm = scope?.zeroRetention === true;
+  const zrm = (options?.zeroRetention ?? scope?.zeroRetention) === true;
   if (!zrm && state.taint.isEmpty) return url;
-  const out = scrubUrlWith(url, zrm, scope?.policy ?? state.defaultPolicy);
+  const out = scrubUrlWith(url, zrm, options?.policy ?? scope?.policy ?? state.defaultPolicy);
   if (!zrm && out !== url) reportCrossContext(sink);
   return out;
 }

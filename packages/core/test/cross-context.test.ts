@@ -92,4 +92,27 @@ describe('the net in every context (guarantee 5)', () => {
       'redacted',
     ]);
   });
+
+  it('scrubs a URL in the mode a sink asks for, whatever the current scope', () => {
+    const text = secret();
+    const zrm = inFlightZrm(text);
+    const onRedaction = vi.fn();
+    const url = `/v1/x/${encodeURIComponent(text)}?q=${encodeURIComponent(text)}&voice=v1`;
+    runWithScope({ zeroRetention: true, policy: { onRedaction } }, () => {
+      // a record the sink judged ordinary, written from a ZRM context: only registered content goes
+      expect(scrubUrl(url, 'sentry', { zeroRetention: false })).toBe(
+        `/v1/x/${REDACTED}?q=${REDACTED}&voice=v1`,
+      );
+    });
+    runWithScope({ zeroRetention: false }, () => {
+      // a ZRM record written from an ordinary context: every unsafe query value goes
+      expect(scrubUrl('/v1/x?voice=v1&model_id=m', 'sentry', { zeroRetention: true })).toBe(
+        `/v1/x?voice=${REDACTED}&model_id=m`,
+      );
+    });
+    zrm.end();
+    expect(onRedaction.mock.calls.map(([event]) => (event as RedactionEvent).kind)).toEqual([
+      'cross-context',
+    ]);
+  });
 });

@@ -10,8 +10,10 @@ import {
   inFlightTaintCount,
   isZeroRetention,
   markSensitive,
+  onZeroRetention,
   runWithScope,
   scrubString,
+  type ZrmScope,
 } from '@zrm/core';
 import type * as core from '@zrm/core';
 
@@ -139,6 +141,22 @@ describe('scope', () => {
       }),
     ).toThrow('sync');
     expect(scope?.ended).toBe(true);
+  });
+
+  it('tells observers of every scope entering ZRM, in the context where it does, until undone', () => {
+    const seen: [ZrmScope, ZrmScope | undefined][] = [];
+    const undo = onZeroRetention((scope) => seen.push([scope, currentScope()]));
+    const outer = createScope({ zeroRetention: false, requestId: 'outer' });
+    const zrm = outer.run(() => createScope({ zeroRetention: true, requestId: 'zrm' }));
+    outer.run(() => outer.tighten('policy'));
+    createScope({ zeroRetention: false });
+    undo();
+    createScope({ zeroRetention: true });
+    expect(seen.map(([scope, where]) => [scope.requestId, where?.requestId])).toEqual([
+      ['zrm', 'outer'],
+      ['outer', 'outer'],
+    ]);
+    expect(seen[0]![0]).toBe(zrm);
   });
 
   it('shares one store between two copies of the package', async () => {
