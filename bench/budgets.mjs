@@ -57,6 +57,13 @@ export const budgets = [
     baseline: 'plain pino, ordinary scope',
     max: 1.1,
   },
+  {
+    what: 'Sentry error event from an ordinary request ≤ 1.10 × plain Sentry with a pass-through beforeSend',
+    group: 'Sentry error event',
+    subject: 'zrm Sentry, ordinary scope',
+    baseline: 'plain Sentry (beforeSend), ordinary scope',
+    max: 1.1,
+  },
   ...['metadata line', '1 KiB voice record'].map((line) => ({
     what: `winston call in an ordinary scope, no ZRM request in flight ≤ 1.10 × plain winston (${line})`,
     group: `winston info, ${line}`,
