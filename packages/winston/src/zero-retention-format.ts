@@ -16,10 +16,15 @@ import { LEVEL, MESSAGE } from './symbols.js';
 import type { WinstonInfo, ZeroRetentionFormatOptions } from './types.js';
 import { ZRM_MARKER_KEY, zrmRecord } from './zrm-record.js';
 
-/** How a record was prepared, in the async context it was written in. */
-interface Prepared {
-  readonly scope: ZrmScope | undefined;
-}
+/**
+ * The scope a record was written in (or NO_SCOPE), set on the record at write
+ * time and read once when the stream runs the format. A symbol key, as winston
+ * keeps its own (level, message, splat): never serialized by its formats, and
+ * cheaper than a side table on the path of every ordinary record.
+ */
+const WRITTEN_IN = Symbol('zrm.winston.writtenIn');
+const NO_SCOPE = Symbol('zrm.winston.noScope');
+type WrittenIn = ZrmScope | typeof NO_SCOPE | null;
 
 function innerFormat(options: ZeroRetentionFormatOptions | undefined): Logform.Format {
   const inner: unknown = options?.format ?? winston.format.json();
@@ -71,8 +76,6 @@ class ZeroRetentionFormat implements WriteTimeFormat {
   readonly options: object;
   readonly #inner: Logform.Format;
   readonly #settings: MessageSettings;
-  // records prepared at write time, waiting for the stream to run the format (once each)
-  readonly #prepared = new WeakMap<object, Prepared>();
 
   constructor(options: ZeroRetentionFormatOptions | undefined) {
     if (options !== undefined && (typeof options !== 'object' || options === null)) {
@@ -112,21 +115,23 @@ class ZeroRetentionFormat implements WriteTimeFormat {
       defaultMeta = undefined;
     }
     const record = this.#prepare(info, defaultMeta, childError, scope);
-    this.#prepared.set(record, { scope });
+    (record as { [WRITTEN_IN]?: WrittenIn })[WRITTEN_IN] = scope ?? NO_SCOPE;
     return record;
   }
 
   transform(info: WinstonInfo, _options?: unknown): WinstonInfo | boolean {
-    const prepared = this.#prepared.get(info);
+    const marked = info as { [WRITTEN_IN]?: WrittenIn };
+    const writtenIn = marked[WRITTEN_IN];
     let record = info;
     let scope: ZrmScope | undefined;
-    if (prepared === undefined) {
-      // not written through a hooked logger (a transport's format, another copy of winston): decided now
+    if (writtenIn === undefined || writtenIn === null) {
+      // not written through a hooked logger (a transport's format, another copy of winston)
+      // or already formatted once (a record logged again): decided now
       scope = currentScope();
       record = this.#prepare(info, undefined, undefined, scope);
     } else {
-      this.#prepared.delete(info);
-      scope = prepared.scope;
+      marked[WRITTEN_IN] = null; // read once
+      scope = writtenIn === NO_SCOPE ? undefined : writtenIn;
     }
     // the formats run in the context the record was written in, which may not be the current one
     return scope === undefined || scope === currentScope()
