@@ -27,6 +27,8 @@ function keyFor(config: AuditConfig, role: ApiKeyRole): string | undefined {
   return config.apiKey;
 }
 
+const AUDIO_TEMPLATE = '{{audio_base64}}';
+
 function canaries(probe: ProbeConfig, label: string): Pick<PlannedRequest, 'text' | 'audio'> {
   const wantsText =
     probe.textField !== undefined ||
@@ -34,11 +36,15 @@ function canaries(probe: ProbeConfig, label: string): Pick<PlannedRequest, 'text
     probe.body === 'websocket';
   return {
     text: wantsText ? createTextCanary(label) : undefined,
-    audio: probe.audioField !== undefined ? createAudioCanary(`${label}-audio`) : undefined,
+    audio:
+      probe.audioField !== undefined ||
+      JSON.stringify(probe.messages ?? []).includes(AUDIO_TEMPLATE)
+        ? createAudioCanary(`${label}-audio`)
+        : undefined,
   };
 }
 
-/** Every probe ordinarily and in ZRM, then each flag row on the flag probe; rows whose key is missing are skipped. */
+/** Every probe ordinarily (a forced one: without the flag) and in ZRM, then each flag row on the flag probe; rows whose key is missing are skipped. */
 export function planRequests(config: AuditConfig): {
   requests: PlannedRequest[];
   skipped: string[];
@@ -47,11 +53,13 @@ export function planRequests(config: AuditConfig): {
   const skipped: string[] = [];
   for (const probe of config.probes) {
     for (const mode of ['ordinary', 'zrm'] as const) {
-      const label = `${probe.name}-${mode}`;
+      // without the flag, a forced endpoint is in ZRM all the same
+      const forced = mode === 'ordinary' && probe.forcedZeroRetention === true;
+      const label = `${probe.name}-${forced ? 'forced' : mode}`;
       requests.push({
         probe,
         label,
-        mode,
+        mode: forced ? 'zrm' : mode,
         query: mode === 'zrm' ? 'enable_logging=false' : '',
         apiKeyRole: 'default',
         apiKey: config.apiKey,
