@@ -1,12 +1,10 @@
-import type { IncomingMessage, Server } from 'node:http';
-import { currentScope, markSensitive, type Policy } from '@zrm/core';
-import { zeroRetentionWebSocket } from '@zrm/ws';
-import type { Logger } from 'pino';
-import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import { currentScope, markSensitive } from '@zrm/core';
+import type { WebSocket } from 'ws';
 import { synthesize } from './audio.js';
 import { tenantOf } from './config.js';
 import { apiKeyOf } from './policy.js';
-import { requireVoiceId, type Services } from './services.js';
+import { requireVoiceId } from './services.js';
+import { closeWith, parseJsonMessage, sendJson, type ConnectionHandler } from './ws-messages.js';
 
 const PATH = /^\/v1\/text-to-speech\/([^/?]+)\/stream-input(?:\?|$)/;
 
@@ -17,33 +15,13 @@ interface InputMessage {
   try_trigger_generation?: unknown;
 }
 
-function parse(data: RawData): InputMessage | undefined {
-  try {
-    const bytes = Array.isArray(data)
-      ? Buffer.concat(data)
-      : Buffer.isBuffer(data)
-        ? data
-        : Buffer.from(data);
-    const text = bytes.toString('utf8');
-    const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null ? value : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 function sendError(socket: WebSocket, code: string, message: string): void {
-  socket.send(JSON.stringify({ error: { code, message } }));
-  socket.close(1008, code);
+  sendJson(socket, { error: { code, message } });
+  closeWith(socket, code);
 }
 
 /** One connection: text arrives in pieces, audio goes back per flush, `{ "text": "" }` ends it. */
-function onConnection(
-  services: Services,
-  logger: Logger,
-  socket: WebSocket,
-  req: IncomingMessage,
-): void {
+export const onTtsConnection: ConnectionHandler = (services, logger, socket, req) => {
   const voiceId = PATH.exec(req.url ?? '')?.[1];
   let tenant = tenantOf(services.config, apiKeyOf(req));
   let buffered = '';
@@ -71,7 +49,7 @@ function onConnection(
   };
 
   socket.on('message', (data) => {
-    const message = parse(data);
+    const message = parseJsonMessage(data) as InputMessage | undefined;
     if (message === undefined || typeof message.text !== 'string') {
       sendError(
         socket,
@@ -101,31 +79,16 @@ function onConnection(
     if (message.flush === true || message.try_trigger_generation === true) generate(false);
   });
   socket.on('error', () => log.warn('websocket error'));
-}
+};
 
-/** The TTS websocket, `/v1/text-to-speech/:voice_id/stream-input`, on the service's HTTP server. */
-export function attachTtsWebSocket(
-  server: Server,
-  services: Services,
-  policy: Policy,
-  logger: Logger,
-): void {
-  const wss = new WebSocketServer({ noServer: true });
-  zeroRetentionWebSocket(wss, policy);
-  wss.on('connection', (socket: WebSocket, req: IncomingMessage) =>
-    onConnection(services, logger, socket, req),
-  );
-  server.on('upgrade', (req, socket, head) => {
-    const match = PATH.exec(req.url ?? '');
-    try {
-      if (match === null) throw new Error('no route');
-      requireVoiceId(decodeURIComponent(match[1]!));
-    } catch {
-      socket.end(
-        'HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n',
-      );
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
-  });
+/** Accepts `/v1/text-to-speech/:voice_id/stream-input` with a valid voice id. */
+export function isTtsWebSocketUrl(url: string): boolean {
+  const match = PATH.exec(url);
+  if (match === null) return false;
+  try {
+    requireVoiceId(decodeURIComponent(match[1]!));
+    return true;
+  } catch {
+    return false;
+  }
 }
