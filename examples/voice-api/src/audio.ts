@@ -84,14 +84,18 @@ export function transcribe(audio: Buffer): string {
   if (!isWav) return `[unrecognised audio, ${audio.length} bytes]`;
   const dataAt = audio.indexOf('data', 12, 'ascii');
   if (dataAt < 0) return '';
-  const start = dataAt + 8;
-  const samples = Math.floor((audio.length - start) / 2);
+  return transcribePcm(audio.subarray(dataAt + 8));
+}
+
+/** Reads text back from raw 16 kHz mono 16-bit PCM (a WAV's samples): one character per whole 40 ms. */
+export function transcribePcm(pcm: Buffer): string {
+  const samples = Math.floor(pcm.length / 2);
   let text = '';
   for (let s = 0; s + SEGMENT <= samples; s += SEGMENT) {
     let crossings = 0;
-    let prev = audio.readInt16LE(start + s * 2);
+    let prev = pcm.readInt16LE(s * 2);
     for (let i = 1; i < SEGMENT; i++) {
-      const cur = audio.readInt16LE(start + (s + i) * 2);
+      const cur = pcm.readInt16LE((s + i) * 2);
       if ((prev < 0 && cur >= 0) || (prev >= 0 && cur < 0)) crossings++;
       prev = cur;
     }
@@ -101,5 +105,21 @@ export function transcribe(audio: Buffer): string {
   }
   return text;
 }
+
+/** The samples of a WAV made by `synthesize` (16 kHz mono 16-bit PCM), without its header. */
+export function pcmOf(wav: Buffer): Buffer {
+  return wav.subarray(44);
+}
+
+/** A WAV file around raw 16 kHz mono 16-bit PCM. */
+export function wavOf(pcm: Buffer): Buffer {
+  const wav = Buffer.alloc(44 + pcm.length);
+  wavHeader(pcm.length).copy(wav, 0);
+  pcm.copy(wav, 44);
+  return wav;
+}
+
+/** Bytes of 16 kHz mono 16-bit PCM per second. */
+export const PCM_BYTES_PER_SECOND = SAMPLE_RATE * 2;
 
 export const AUDIO_CONTENT_TYPE = 'audio/wav';

@@ -17,5 +17,5 @@ export function requestContext(
       status: 401,
     });
   }
-  return { tenant, requestId: currentScope()?.requestId, log };
+  return { tenant, requestId: currentScope()?.requestId, log, req };
 }

@@ -4,9 +4,9 @@ import { pinoHttp } from 'pino-http';
 import type { Logger } from 'pino';
 import type { Policy } from '@zrm/core';
 import { zeroRetention, zeroRetentionErrorHandler } from '@zrm/express';
+import { AGENT_ROUTES } from './agent-routes.js';
 import { requestContext } from './context.js';
 import {
-  agentRespond,
   deleteHistoryItem,
   getHistoryAudio,
   getHistoryItem,
@@ -104,20 +104,22 @@ export function createExpressApp(
     }),
   );
 
-  app.post(
-    '/v1/agents/:agent_id/respond',
-    express.json({ limit: '1mb' }),
-    wrap(async (req, res) => {
-      const body = (req.body ?? {}) as Record<string, unknown>;
-      res.json(
-        await agentRespond(services, ctx(req), {
-          agentId: req.params.agent_id,
-          text: body.text,
-          llm: body.llm,
-        }),
-      );
-    }),
-  );
+  for (const route of AGENT_ROUTES) {
+    const method = route.method === 'GET' ? 'get' : route.method === 'POST' ? 'post' : 'patch';
+    app[method](
+      route.path,
+      express.json({ limit: '1mb' }),
+      wrap(async (req, res) => {
+        const input = {
+          params: req.params,
+          query: req.query,
+          body: req.body as unknown,
+          host: req.headers.host,
+        };
+        res.json(await route.handle(services, ctx(req), input));
+      }),
+    );
+  }
 
   app.get(
     '/v1/history',

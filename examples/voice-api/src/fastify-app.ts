@@ -3,9 +3,9 @@ import { isZrmError, type Policy } from '@zrm/core';
 import zeroRetention from '@zrm/fastify';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { AGENT_ROUTES } from './agent-routes.js';
 import { requestContext } from './context.js';
 import {
-  agentRespond,
   deleteHistoryItem,
   getHistoryAudio,
   getHistoryItem,
@@ -19,6 +19,7 @@ import {
 
 type Params = Record<string, string>;
 type Body = Record<string, unknown> | undefined;
+type Query = Record<string, unknown>;
 
 /** The first file of a multipart request and its text fields (in memory: never on disk). */
 async function upload(
@@ -85,17 +86,22 @@ export async function createFastifyApp(services: Services, policy: Policy, logge
     });
   });
 
-  app.post('/v1/agents/:agent_id/respond', async (req) => {
-    const body = req.body as Body;
-    return agentRespond(services, ctx(req), {
-      agentId: (req.params as Params).agent_id,
-      text: body?.text,
-      llm: body?.llm,
+  for (const route of AGENT_ROUTES) {
+    app.route({
+      method: route.method,
+      url: route.path,
+      handler: (req) =>
+        route.handle(services, ctx(req), {
+          params: req.params as Params,
+          query: req.query as Query,
+          body: req.body,
+          host: req.headers.host,
+        }),
     });
-  });
+  }
 
   app.get('/v1/history', async (req) => {
-    const query = req.query as Record<string, unknown>;
+    const query = req.query as Query;
     return listHistory(services, ctx(req), { page_size: query.page_size, cursor: query.cursor });
   });
   app.get('/v1/history/:id', async (req) =>

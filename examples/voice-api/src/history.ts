@@ -11,7 +11,14 @@ import {
 
 export interface OpenedHistory {
   store: HistoryStore;
+  /** The embedded database itself, for audits and tests that read its tables. */
+  db: HistoryDatabase;
   close(): Promise<void>;
+}
+
+/** What a reader of the history's tables needs of the database. */
+export interface HistoryDatabase {
+  query(text: string): Promise<{ rows: Record<string, unknown>[] }>;
 }
 
 /** Postgres type id of `bytea` (the history's audio column). */
@@ -45,7 +52,8 @@ export async function openHistory(
   const embedded = await openEmbeddedHistory({ ...(dataDir ? { dataDir } : {}), onFault });
   embedded.db.serializers[BYTEA] = byteaAsBinary;
   embedded.db.parsers[BYTEA] = byteaFromHex;
-  if (zeroRetention) return { store: guardHistory(embedded), close: () => embedded.close() };
+  if (zeroRetention)
+    return { store: guardHistory(embedded), db: embedded.db, close: () => embedded.close() };
   return leakyHistory(embedded);
 }
 
@@ -87,8 +95,5 @@ function leakyHistory(embedded: EmbeddedHistoryStore): OpenedHistory {
     deleteOwner: (owner) => embedded.deleteOwner(owner),
     purgeExpired: (now) => embedded.purgeExpired(now),
   };
-  return {
-    store,
-    close: () => embedded.close(),
-  };
+  return { store, db: embedded.db, close: () => embedded.close() };
 }

@@ -3,14 +3,18 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { RestrictionEvent } from '@zrm/core';
+import { AgentStore } from './agents.js';
 import { loadConfig } from './config.js';
+import { ConversationLog } from './conversations.js';
 import { createExpressApp } from './express-app.js';
-import { openHistory } from './history.js';
+import { openHistory, type HistoryDatabase } from './history.js';
 import { createLogger } from './logger.js';
 import { voicePolicy } from './policy.js';
 import type { Services } from './services.js';
+import { SignedUrls } from './signed-urls.js';
 import { startTelemetry } from './telemetry.js';
-import { attachTtsWebSocket } from './websocket.js';
+import { attachWebSockets } from './websocket.js';
 
 export type Framework = 'express' | 'fastify';
 
@@ -33,12 +37,19 @@ export interface VoiceApiOptions {
    * to prove that zrm-audit fails and names every sink.
    */
   leaky?: boolean;
+  /**
+   * Notifies the account's admin that ZRM was refused to a principal that is
+   * not entitled (the design's `onRestricted`); the refusal is logged either way.
+   */
+  notifyAdmin?: (event: RestrictionEvent) => void;
 }
 
 export interface RunningVoiceApi {
   url: string;
   port: number;
   logFile: string;
+  /** The embedded history database, for audits and tests that read its tables. */
+  historyDb: HistoryDatabase;
   close(): Promise<void>;
 }
 
@@ -52,12 +63,15 @@ export async function startVoiceApi(options: VoiceApiOptions = {}): Promise<Runn
     stdout: options.logToStdout ?? false,
     zeroRetention: zrm,
   });
-  const policy = voicePolicy(config, (event) =>
+  const agents = new AgentStore(config);
+  const signedUrls = new SignedUrls();
+  const policy = voicePolicy(config, { agents, signedUrls }, (event) => {
     logger.warn(
       { principal: event.principal, code: event.code },
       'zero retention refused: notify the account admin',
-    ),
-  );
+    );
+    options.notifyAdmin?.(event);
+  });
   // telemetry first: the HTTP server must be created after the SDK patched node:http
   const telemetry = startTelemetry(options.otlpUrl ?? 'http://127.0.0.1:4318', policy, zrm);
   const history = await openHistory(
@@ -66,7 +80,16 @@ export async function startVoiceApi(options: VoiceApiOptions = {}): Promise<Runn
       logger.error({ operation: fault.operation, code: fault.code }, 'history store failure'),
     zrm,
   );
-  const services: Services = { config, telemetry, history: history.store, leaky: !zrm };
+  const services: Services = {
+    config,
+    policy,
+    telemetry,
+    history: history.store,
+    agents,
+    conversations: new ConversationLog(history.store),
+    signedUrls,
+    leaky: !zrm,
+  };
 
   let server: Server;
   let closeApp: () => Promise<void> = async () => {};
@@ -79,7 +102,7 @@ export async function startVoiceApi(options: VoiceApiOptions = {}): Promise<Runn
   } else {
     server = createServer(createExpressApp(services, policy, logger));
   }
-  attachTtsWebSocket(server, services, policy, logger);
+  attachWebSockets(server, services, policy, logger);
   server.listen(options.port ?? 0, options.host ?? '127.0.0.1');
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
@@ -89,6 +112,7 @@ export async function startVoiceApi(options: VoiceApiOptions = {}): Promise<Runn
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     logFile,
+    historyDb: history.db,
     async close() {
       server.closeAllConnections();
       await Promise.all([

@@ -3,34 +3,41 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SpanStatusCode } from '@opentelemetry/api';
-import { ZrmError, isZeroRetention, markSensitive } from '@zrm/core';
+import { ZrmError, isZeroRetention, markSensitive, type Policy } from '@zrm/core';
 import type { HistoryStore, StoredHistoryItem } from '@zrm/history';
 import type { Logger } from 'pino';
 import { synthesize, transcribe } from './audio.js';
-import { callProvider } from './provider.js';
-import type { Telemetry } from './telemetry.js';
+import type { AgentStore } from './agents.js';
 import type { VoiceApiConfig } from './config.js';
+import type { ConversationLog } from './conversations.js';
+import type { SignedUrls } from './signed-urls.js';
+import type { Telemetry } from './telemetry.js';
 
 /** What every handler needs; built once at start-up. */
 export interface Services {
   config: VoiceApiConfig;
+  policy: Policy;
   telemetry: Telemetry;
   history: HistoryStore;
+  agents: AgentStore;
+  conversations: ConversationLog;
+  signedUrls: SignedUrls;
   /** Test-only leaky variant: uploads are written to the temp dir. */
   leaky?: boolean;
 }
 
-/** Per request: who is asking and the request's logger. */
+/** Per request: who is asking, the request's logger, and the request itself (for policy questions). */
 export interface RequestContext {
   tenant: string;
   requestId: string | undefined;
   log: Logger;
+  req: unknown;
 }
 
 const MAX_TEXT = 5_000;
 const VOICE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-function requireText(value: unknown, param: string): string {
+export function requireText(value: unknown, param: string): string {
   if (typeof value !== 'string' || value.length === 0) {
     throw new ZrmError('invalid_request', `"${param}" must be a non-empty string.`, { param });
   }
@@ -66,7 +73,7 @@ function optionalModel(value: unknown): string {
 }
 
 /** Runs `fn` in a span; the span carries content the way real services put it there. */
-async function traced<T>(
+export async function traced<T>(
   services: Services,
   name: string,
   attributes: Record<string, string | number>,
@@ -214,46 +221,6 @@ export async function speechToSpeech(
   return { audio: out, historyItemId };
 }
 
-export interface AgentInput {
-  agentId: unknown;
-  text: unknown;
-  llm: unknown;
-}
-
-/** An agent turn: the prompt goes to a third-party LLM, which ZRM restricts to an allow-list. */
-export async function agentRespond(
-  s: Services,
-  ctx: RequestContext,
-  input: AgentInput,
-): Promise<{ reply: string; llm: string }> {
-  const agentId = requireVoiceId(input.agentId);
-  const text = requireText(input.text, 'text');
-  const llm = typeof input.llm === 'string' ? input.llm : 'gemini';
-  markSensitive(text);
-  const reply = await traced(
-    s,
-    'chat ' + llm,
-    {
-      'gen_ai.system': llm,
-      'gen_ai.input.messages': JSON.stringify([{ role: 'user', content: text }]),
-    },
-    () => callProvider(llm, s.config.providers.known, text),
-  );
-  markSensitive(reply);
-  // a GenAI content event through the OpenTelemetry Logs API
-  s.telemetry.logger.emit({
-    eventName: 'gen_ai.client.inference.operation.details',
-    body: { input: text, output: reply },
-    attributes: {
-      'gen_ai.system': llm,
-      'gen_ai.agent.id': agentId,
-      'gen_ai.output.messages': reply,
-    },
-  });
-  ctx.log.info({ agent_id: agentId, llm, prompt: text, completion: reply }, 'agent turn');
-  return { reply, llm };
-}
-
 export interface HistoryEntry {
   history_item_id: string;
   request_id?: string;
@@ -267,6 +234,9 @@ export interface HistoryEntry {
   state: 'created';
   source: string;
 }
+
+/** The vendor's name of each source of history (an agent's conversations are `ConvAI`). */
+const SOURCES: Record<string, string> = { tts: 'TTS', sts: 'STS', convai: 'ConvAI' };
 
 function entry(item: StoredHistoryItem): HistoryEntry {
   const source = typeof item.metadata?.source === 'string' ? item.metadata.source : 'tts';
@@ -282,15 +252,16 @@ function entry(item: StoredHistoryItem): HistoryEntry {
     character_count_change_to: item.text?.length ?? 0,
     content_type: 'audio/wav',
     state: 'created',
-    source: source === 'tts' ? 'TTS' : source === 'sts' ? 'STS' : 'STT',
+    source: SOURCES[source] ?? 'STT',
   };
 }
 
-function pageSize(value: unknown): number {
-  if (value === undefined) return 100;
+/** A list's `page_size` query parameter: `fallback` when absent, else an integer from 1 to `max`. */
+export function pageSize(value: unknown, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
   const n = Number(value);
-  if (typeof value !== 'string' || !Number.isInteger(n) || n < 1 || n > 1000) {
-    throw new ZrmError('invalid_request', '"page_size" must be an integer from 1 to 1000.', {
+  if (typeof value !== 'string' || !Number.isInteger(n) || n < 1 || n > max) {
+    throw new ZrmError('invalid_request', `"page_size" must be an integer from 1 to ${max}.`, {
       param: 'page_size',
     });
   }
@@ -308,7 +279,10 @@ export async function listHistory(
   next_cursor?: string;
 }> {
   const cursor = typeof query.cursor === 'string' && query.cursor !== '' ? query.cursor : undefined;
-  const page = await s.history.list(ctx.tenant, { limit: pageSize(query.page_size), cursor });
+  const page = await s.history.list(ctx.tenant, {
+    limit: pageSize(query.page_size, 100, 1000),
+    cursor,
+  });
   const history = page.items.map(entry);
   const last = history.at(-1)?.history_item_id;
   return {

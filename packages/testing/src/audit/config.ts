@@ -41,6 +41,10 @@ function checkProbe(probe: ProbeConfig, i: number, params: Record<string, string
   if (probe.body === 'websocket' && !Array.isArray(probe.messages)) {
     throw invalid(`${at}.messages`, `${at} is a websocket probe and needs "messages".`);
   }
+  if (probe.closeOn !== undefined && !isObject(probe.closeOn))
+    throw invalid(`${at}.closeOn`, `${at}.closeOn must be an object of field values.`);
+  if (probe.forcedZeroRetention !== undefined && typeof probe.forcedZeroRetention !== 'boolean')
+    throw invalid(`${at}.forcedZeroRetention`, `${at}.forcedZeroRetention must be a boolean.`);
 }
 
 function checkExpectation(sink: string, value: OrdinaryExpectation, probes: Set<string>): void {

@@ -45,6 +45,8 @@ function textCanary(label: string): TextCanary {
   return Object.freeze({ ...createTextCanary(randomBytes(8).toString('hex')), label });
 }
 
+const AUDIO_TEMPLATE = '{{audio_base64}}';
+
 function canaries(probe: ProbeConfig, label: string): Pick<PlannedRequest, 'text' | 'audio'> {
   const wantsText =
     probe.textField !== undefined ||
@@ -52,7 +54,11 @@ function canaries(probe: ProbeConfig, label: string): Pick<PlannedRequest, 'text
     probe.body === 'websocket';
   return {
     text: wantsText ? textCanary(label) : undefined,
-    audio: probe.audioField !== undefined ? createAudioCanary(`${label}-audio`) : undefined,
+    audio:
+      probe.audioField !== undefined ||
+      JSON.stringify(probe.messages ?? []).includes(AUDIO_TEMPLATE)
+        ? createAudioCanary(`${label}-audio`)
+        : undefined,
   };
 }
 
@@ -62,11 +68,13 @@ function probeRequest(
   mode: 'ordinary' | 'zrm',
   closing = false,
 ): PlannedRequest {
-  const label = `${probe.name}-${closing ? 'closing' : mode}`;
+  // without the flag, a forced endpoint is in ZRM all the same
+  const forced = mode === 'ordinary' && probe.forcedZeroRetention === true;
+  const label = `${probe.name}-${closing ? 'closing' : forced ? 'forced' : mode}`;
   return {
     probe,
     label,
-    mode,
+    mode: forced ? 'zrm' : mode,
     query: mode === 'zrm' ? 'enable_logging=false' : '',
     apiKeyRole: 'default',
     apiKey: config.apiKey,
@@ -81,7 +89,8 @@ function probeRequest(
  * no ZRM content is in flight while ordinary content is served: zrm rightly
  * drops an ordinary record that carries an in-flight ZRM request's content,
  * and a service's derived content (synthesized audio) can repeat across
- * requests. Then the other flag rows and each probe in ZRM; last, one closing
+ * requests. Then the other flag rows, each probe in ZRM (a probe whose
+ * endpoint forces ZRM is sent there twice: without the flag and with it); last, one closing
  * ordinary request to the flag probe: exporters send in order, so its
  * arrival shows that the batches holding everything before it have arrived.
  * Rows whose key is missing are skipped.
@@ -116,10 +125,12 @@ export function planRequests(config: AuditConfig): {
     });
   }
   const closingProbe = flagProbe ?? config.probes[0]!;
+  const unflagged = config.probes.map((probe) => probeRequest(config, probe, 'ordinary'));
   const requests = [
-    ...config.probes.map((probe) => probeRequest(config, probe, 'ordinary')),
+    ...unflagged.filter((r) => r.mode === 'ordinary'),
     ...rows.filter((r) => r.mode === 'ordinary'),
     ...rows.filter((r) => r.mode !== 'ordinary'),
+    ...unflagged.filter((r) => r.mode !== 'ordinary'),
     ...config.probes.map((probe) => probeRequest(config, probe, 'zrm')),
     probeRequest(config, closingProbe, 'ordinary', true),
   ];

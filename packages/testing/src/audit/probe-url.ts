@@ -54,12 +54,15 @@ export function readField(json: unknown, path: string): unknown {
   return node;
 }
 
-/** Replaces `{{text}}` inside every string of a JSON-like value. */
-export function fillTemplate(value: unknown, text: string): unknown {
-  if (typeof value === 'string') return value.split('{{text}}').join(text);
-  if (Array.isArray(value)) return value.map((item) => fillTemplate(item, text));
+/** Replaces `{{text}}` (and `{{audio_base64}}`) inside every string of a JSON-like value. */
+export function fillTemplate(value: unknown, text: string, audioBase64 = ''): unknown {
+  if (typeof value === 'string')
+    return value.split('{{text}}').join(text).split('{{audio_base64}}').join(audioBase64);
+  if (Array.isArray(value)) return value.map((item) => fillTemplate(item, text, audioBase64));
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, fillTemplate(v, text)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [k, fillTemplate(v, text, audioBase64)]),
+    );
   }
   return value;
 }

@@ -4,14 +4,18 @@ import { headerValue, parseJson, queryOf } from './probe-reply.js';
 import type { ProbeReply, ProbeSend } from './probe-reply.js';
 import type { AuditConfig } from './types.js';
 
-/** One websocket probe: sends the messages, collects answers until the server closes, \`isFinal\` or the timeout. */
+/** One websocket probe: sends the messages, collects answers until the server closes, `closeOn` (`isFinal`) or the timeout. */
 export function sendWebSocket(config: AuditConfig, send: ProbeSend): Promise<ProbeReply> {
   const url = probeUrl(config.baseUrl, send.probe.path, config.params, queryOf(send));
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
   const headers: Record<string, string> = {};
   if (send.apiKey !== undefined) headers[config.apiKeyHeader] = send.apiKey;
   const text = send.text?.value ?? '';
-  const messages = (send.probe.messages ?? []).map((m) => JSON.stringify(fillTemplate(m, text)));
+  const audio = send.audio === undefined ? '' : Buffer.from(send.audio.bytes).toString('base64');
+  const messages = (send.probe.messages ?? []).map((m) =>
+    JSON.stringify(fillTemplate(m, text, audio)),
+  );
+  const closeOn = Object.entries(send.probe.closeOn ?? { isFinal: true });
   return new Promise((resolve) => {
     const received: Buffer[] = [];
     const reply: ProbeReply = {
@@ -60,7 +64,7 @@ export function sendWebSocket(config: AuditConfig, send: ProbeSend): Promise<Pro
       if (
         typeof json === 'object' &&
         json !== null &&
-        (json as { isFinal?: unknown }).isFinal === true
+        closeOn.every(([key, value]) => (json as Record<string, unknown>)[key] === value)
       ) {
         socket.close(1000);
       }

@@ -20,8 +20,22 @@ export interface ProbeConfig {
   audioField?: string;
   /** Other JSON keys or multipart fields sent as they are. */
   fields?: Record<string, unknown>;
-  /** Websocket messages sent in order, as JSON; the string `{{text}}` inside any value becomes the text canary. */
+  /**
+   * Websocket messages sent in order, as JSON; the string `{{text}}` inside any value becomes the
+   * text canary, `{{audio_base64}}` the audio canary's bytes (a WAV file) in base64.
+   */
   messages?: unknown[];
+  /**
+   * Websocket: the probe closes the connection after the first JSON message whose top-level
+   * fields have these values (default `{ "isFinal": true }`), or when the server closes it.
+   */
+  closeOn?: Record<string, unknown>;
+  /**
+   * The service's policy forces this endpoint into ZRM (an agent whose Zero Retention Mode is
+   * on, say): the request without `enable_logging=false` is a ZRM request too, so its canaries
+   * must be in no sink and its answer must say so.
+   */
+  forcedZeroRetention?: boolean;
   /** JSON response field (dot path) holding derived content (a transcript) that must follow the same rules. */
   responseTextField?: string;
   /** Check `Zero-Retention: enforced` and `Cache-Control: no-store` on the response; default true (false for websockets). */

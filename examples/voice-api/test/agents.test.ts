@@ -1,0 +1,3 @@
+import { describeAgents } from './support/agent-suite.js';
+
+describeAgents('express');
