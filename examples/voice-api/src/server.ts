@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from './config.js';
@@ -33,6 +34,8 @@ export interface VoiceApiOptions {
    * to prove that zrm-audit fails and names every sink.
    */
   leaky?: boolean;
+  /** The OpenTelemetry instrumentations `instrument()` enabled before the app was imported. */
+  instrumentations?: Instrumentation[];
 }
 
 export interface RunningVoiceApi {
@@ -59,7 +62,12 @@ export async function startVoiceApi(options: VoiceApiOptions = {}): Promise<Runn
     ),
   );
   // telemetry first: the HTTP server must be created after the SDK patched node:http
-  const telemetry = startTelemetry(options.otlpUrl ?? 'http://127.0.0.1:4318', policy, zrm);
+  const telemetry = startTelemetry(
+    options.otlpUrl ?? 'http://127.0.0.1:4318',
+    policy,
+    zrm,
+    options.instrumentations,
+  );
   const history = await openHistory(
     options.historyDir,
     (fault) =>

@@ -105,6 +105,8 @@ export async function textToSpeech(
   const text = requireText(input.text, 'text');
   const modelId = optionalModel(input.modelId);
   markSensitive(text);
+  // a request summary on the console, as services print one; in ZRM guardConsole() makes it content-free
+  console.log('tts voice=%s model=%s chars=%d text=%s', voiceId, modelId ?? '-', text.length, text);
   // services log what they generate; in ZRM @zrm/pino keeps this line content-free
   ctx.log.info(
     { voice_id: voiceId, model_id: modelId, text, character_count: text.length },
@@ -240,6 +242,7 @@ export async function agentRespond(
     () => callProvider(llm, s.config.providers.known, text),
   );
   markSensitive(reply);
+  console.log('agent %s llm=%s prompt=%s', agentId, llm, text);
   // a GenAI content event through the OpenTelemetry Logs API
   s.telemetry.logger.emit({
     eventName: 'gen_ai.client.inference.operation.details',
