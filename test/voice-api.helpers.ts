@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,8 +12,12 @@ const MAIN = fileURLToPath(new URL('../examples/voice-api/dist/main.js', import.
 export interface RunningExample {
   url: string;
   logFile: string;
+  /** The service's stdout and stderr, as the demo writes them. */
+  stdoutFile: string;
   tempDir: string;
   otlpPort: number;
+  /** The port of the loopback Sentry ingest its DSN points at (the audit's `sentry` receiver). */
+  sentryPort: number;
   stop(): Promise<void>;
 }
 
@@ -30,12 +34,16 @@ export async function freePort(): Promise<number> {
 export async function startExample(
   framework: 'express' | 'fastify',
   extra: string[] = [],
+  env: NodeJS.ProcessEnv = {},
 ): Promise<RunningExample> {
   const work = mkdtempSync(join(tmpdir(), `zrm-e2e-${framework}-`));
   const tempDir = join(work, 'tmp');
   mkdirSync(tempDir);
   const logFile = join(work, 'voice-api.log');
+  const stdoutFile = join(work, 'voice-api.stdout');
+  const output = openSync(stdoutFile, 'a');
   const otlpPort = await freePort();
+  const sentryPort = await freePort();
   const child: ChildProcess = spawn(
     process.execPath,
     [
@@ -50,8 +58,17 @@ export async function startExample(
       `http://127.0.0.1:${otlpPort}`,
       ...extra,
     ],
-    { env: { ...process.env, TMPDIR: tempDir }, stdio: ['ignore', 'pipe', 'inherit'] },
+    {
+      env: {
+        ...process.env,
+        TMPDIR: tempDir,
+        SENTRY_DSN: `http://public@127.0.0.1:${sentryPort}/1`,
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', output],
+    },
   );
+  child.stdout!.on('data', (part: Buffer) => writeSync(output, part));
   const lines = createInterface({ input: child.stdout! });
   let url: string | undefined;
   for await (const line of lines) {
@@ -65,11 +82,14 @@ export async function startExample(
   return {
     url,
     logFile,
+    stdoutFile,
     tempDir,
     otlpPort,
+    sentryPort,
     async stop() {
       child.kill('SIGTERM');
       if (child.exitCode === null) await once(child, 'exit');
+      closeSync(output);
       rmSync(work, { recursive: true, force: true });
     },
   };

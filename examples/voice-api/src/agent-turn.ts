@@ -41,6 +41,7 @@ export async function agentTurn(
     () => callProvider(provider, s.config.providers.known, text),
   );
   markSensitive(reply);
+  console.log('agent %s llm=%s prompt=%s', agentId, llm, text);
   // a GenAI content event through the OpenTelemetry Logs API
   s.telemetry.logger.emit({
     eventName: 'gen_ai.client.inference.operation.details',

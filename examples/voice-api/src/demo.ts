@@ -1,10 +1,10 @@
 #!/usr/bin/env node
-// `pnpm demo`: starts the example service as production would run it, points
-// zrm-audit at it, stops the service, prints the retention report sink by sink
+// `pnpm demo`: starts the example service as production would run it (its
+// stdout and stderr to a file, Sentry to a loopback ingest), points zrm-audit at it, stops the service, prints the retention report sink by sink
 // (its verdict last). `--report FILE.html` (or `.md`) also writes it to a file.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -28,12 +28,15 @@ async function startService(
   framework: string,
   args: string[],
   env: NodeJS.ProcessEnv,
+  output: number,
 ): Promise<{ child: ChildProcess; url: string }> {
+  // stderr straight to the file, stdout through a pipe: the ready line is read from it on the way
   const child = spawn(process.execPath, [join(here, 'main.js'), ...args], {
     env,
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', output],
   });
-  const lines = createInterface({ input: child.stdout });
+  child.stdout!.on('data', (part: Buffer) => writeSync(output, part));
+  const lines = createInterface({ input: child.stdout! });
   const started = Date.now();
   const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
   // the embedded Postgres and the OpenTelemetry SDK take a few seconds to start
@@ -70,7 +73,10 @@ const work = mkdtempSync(join(tmpdir(), 'zrm-demo-'));
 const serviceTmp = join(work, 'tmp');
 mkdirSync(serviceTmp);
 const logFile = join(work, 'voice-api.log');
+const stdoutFile = join(work, 'voice-api.stdout');
+const output = openSync(stdoutFile, 'a');
 const otlpPort = await freePort();
+const sentryPort = await freePort();
 
 console.error(`▶ starting examples/voice-api on ${values.framework} (logs: ${logFile})`);
 if (values.keep) console.error(`▶ ${work} is kept after the demo`);
@@ -86,7 +92,8 @@ const { child, url } = await startService(
     '--otlp',
     `http://127.0.0.1:${otlpPort}`,
   ],
-  { ...process.env, TMPDIR: serviceTmp },
+  { ...process.env, TMPDIR: serviceTmp, SENTRY_DSN: `http://public@127.0.0.1:${sentryPort}/1` },
+  output,
 );
 console.error(`▶ service at ${url}; running zrm-audit against it\n`);
 
@@ -106,6 +113,10 @@ const audit = spawn(
     'sk_demo_northbank',
     '--log-file',
     logFile,
+    '--stdout-file',
+    stdoutFile,
+    '--sentry-port',
+    String(sentryPort),
     '--temp-dir',
     serviceTmp,
     '--otlp-port',
@@ -122,6 +133,7 @@ const [code] = (await once(audit, 'exit')) as [number | null];
 
 child.kill('SIGTERM');
 await once(child, 'exit');
+closeSync(output);
 if (!values.keep) rmSync(work, { recursive: true, force: true });
 process.stdout.write(Buffer.concat(report));
 process.exitCode = code ?? 1;

@@ -1,6 +1,7 @@
 import express, { type NextFunction, type Request, type Response } from 'express';
 import multer from 'multer';
 import { pinoHttp } from 'pino-http';
+import * as Sentry from '@sentry/node';
 import type { Logger } from 'pino';
 import type { Policy } from '@zrm/core';
 import { zeroRetention, zeroRetentionErrorHandler } from '@zrm/express';
@@ -154,6 +155,8 @@ export function createExpressApp(
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: { code: 'not_found', message: 'No such route.' } });
   });
+  // Sentry reports 5xx errors (a no-op when Sentry is not initialized), then zrm answers
+  Sentry.setupExpressErrorHandler(app);
   app.use(zeroRetentionErrorHandler());
   return app;
 }

@@ -1,5 +1,6 @@
 import multipart from '@fastify/multipart';
 import { isZrmError, type Policy } from '@zrm/core';
+import * as Sentry from '@sentry/node';
 import zeroRetention from '@zrm/fastify';
 import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
@@ -38,6 +39,8 @@ async function upload(
 export async function createFastifyApp(services: Services, policy: Policy, logger: Logger) {
   const app = Fastify({ loggerInstance: logger, bodyLimit: 20 * 1024 * 1024 });
   await app.register(zeroRetention, policy);
+  // Sentry reports 5xx errors (a no-op when Sentry is not initialized)
+  Sentry.setupFastifyErrorHandler(app);
   await app.register(multipart, { limits: { fileSize: 20 * 1024 * 1024 } });
   const ctx = (req: FastifyRequest) => requestContext(services, req, req.log as Logger);
   // one text-to-speech call for the plain and the streaming route

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
+// only node:util before `instrument()`: the app (express, fastify, pino) is imported after it
 import { parseArgs } from 'node:util';
-import { startVoiceApi } from './server.js';
 
 const HELP = `voice-api — the zrm example service
 
@@ -15,9 +15,17 @@ Usage: voice-api [options]
   --otlp URL                    OTLP/HTTP endpoint (default: http://127.0.0.1:4318)
   --history-dir DIR             embedded Postgres directory (default: in memory)
   --leaky                       test-only: run WITHOUT zrm (plain pino, no span/log
-                                processors, unguarded history, uploads on disk) to
-                                see zrm-audit fail
+                                processors, unguarded history, uploads on disk, no
+                                console guard, Sentry without zeroRetentionIntegration)
+                                to see zrm-audit fail
   --help                        this text
+
+Environment:
+  SENTRY_DSN                    report errors, breadcrumbs, console logs and traces
+                                to Sentry (off when unset)
+  VOICE_API_LEAKY=sentry,console
+                                test-only: leave out only Sentry's
+                                zeroRetentionIntegration / only guardConsole
 
 Example: voice-api --framework fastify --port 3000 --log-file ./voice-api.log`;
 
@@ -50,6 +58,14 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
+const leaky = new Set((process.env.VOICE_API_LEAKY ?? '').split(','));
+const { instrument } = await import('./instrument.js');
+const instrumentations = instrument({
+  sentryDsn: process.env.SENTRY_DSN,
+  leakySentry: values.leaky || leaky.has('sentry'),
+  leakyConsole: values.leaky || leaky.has('console'),
+});
+const { startVoiceApi } = await import('./server.js');
 const api = await startVoiceApi({
   framework: values.framework,
   host: values.host,
@@ -60,6 +76,7 @@ const api = await startVoiceApi({
   otlpUrl: values.otlp,
   historyDir: values['history-dir'],
   leaky: values.leaky,
+  instrumentations,
 });
 // one line on stdout that a parent process (the demo) can read
 console.log(JSON.stringify({ ready: true, url: api.url, logFile: api.logFile }));

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RestrictionEvent } from '@zrm/core';
@@ -42,6 +43,8 @@ export interface VoiceApiOptions {
    * not entitled (the design's `onRestricted`); the refusal is logged either way.
    */
   notifyAdmin?: (event: RestrictionEvent) => void;
+  /** The OpenTelemetry instrumentations `instrument()` enabled before the app was imported. */
+  instrumentations?: Instrumentation[];
 }
 
 export interface RunningVoiceApi {
@@ -73,7 +76,12 @@ export async function startVoiceApi(options: VoiceApiOptions = {}): Promise<Runn
     options.notifyAdmin?.(event);
   });
   // telemetry first: the HTTP server must be created after the SDK patched node:http
-  const telemetry = startTelemetry(options.otlpUrl ?? 'http://127.0.0.1:4318', policy, zrm);
+  const telemetry = startTelemetry(
+    options.otlpUrl ?? 'http://127.0.0.1:4318',
+    policy,
+    zrm,
+    options.instrumentations,
+  );
   const history = await openHistory(
     options.historyDir,
     (fault) =>

@@ -112,6 +112,8 @@ export async function textToSpeech(
   const text = requireText(input.text, 'text');
   const modelId = optionalModel(input.modelId);
   markSensitive(text);
+  // a request summary on the console, as services print one; in ZRM guardConsole() makes it content-free
+  console.log('tts voice=%s model=%s chars=%d text=%s', voiceId, modelId ?? '-', text.length, text);
   // services log what they generate; in ZRM @zrm/pino keeps this line content-free
   ctx.log.info(
     { voice_id: voiceId, model_id: modelId, text, character_count: text.length },

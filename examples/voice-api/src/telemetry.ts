@@ -9,6 +9,7 @@ import {
 } from '@opentelemetry/core';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchLogRecordProcessor } from '@opentelemetry/sdk-logs';
@@ -42,9 +43,15 @@ export interface Telemetry {
 /**
  * The OpenTelemetry SDK as production wires it: OTLP/HTTP exporters for traces
  * and logs behind batch processors — with the zrm processors in front of them,
- * so a ZRM request's content never reaches the exporters.
+ * so a ZRM request's content never reaches the exporters. `instrumentations`:
+ * those `instrument()` enabled before the app was imported (http only when absent).
  */
-export function startTelemetry(otlpUrl: string, policy: Policy, zeroRetention = true): Telemetry {
+export function startTelemetry(
+  otlpUrl: string,
+  policy: Policy,
+  zeroRetention = true,
+  instrumentations: Instrumentation[] = [new HttpInstrumentation()],
+): Telemetry {
   const base = otlpUrl.replace(/\/+$/, '');
   const batch = { scheduledDelayMillis: 200 };
   const spans = new BatchSpanProcessor(new OTLPTraceExporter({ url: `${base}/v1/traces` }), batch);
@@ -65,7 +72,7 @@ export function startTelemetry(otlpUrl: string, policy: Policy, zeroRetention = 
         new ZeroRetentionPropagator(),
       ],
     }),
-    instrumentations: [new HttpInstrumentation()],
+    instrumentations,
   });
   sdk.start();
   // ESM imports do not pass through require hooks: load http once through require so it is patched

@@ -1,13 +1,13 @@
 import { createTextCanary } from '@zrm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnvelopeReceiver } from './support/envelope-receiver.js';
+import type { SentryReceiver } from '@zrm/testing';
 import { holdZeroRetention } from './support/hold.js';
 import { runScenario, type Scenario } from './support/scenario.js';
 import { MAJORS } from './support/sdks.js';
 import type { EventJson } from './support/sentry-json.js';
 import { foundLabels, itemsOf } from './support/speak.js';
 
-function messages(receiver: EnvelopeReceiver): string[] {
+function messages(receiver: SentryReceiver): string[] {
   return (itemsOf(receiver.envelopes, 'event') as EventJson[]).map((e) => String(e.message));
 }
 

@@ -1,6 +1,6 @@
 import { createTextCanary } from '@zrm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnvelopeReceiver } from './support/envelope-receiver.js';
+import type { SentryReceiver } from '@zrm/testing';
 import { runScenario, type Scenario } from './support/scenario.js';
 import { MAJORS } from './support/sdks.js';
 import type { EventJson } from './support/sentry-json.js';
@@ -32,7 +32,7 @@ describe.each(MAJORS)(
 
     afterAll(() => scenario.close());
 
-    function report(receiver: EnvelopeReceiver): EventJson {
+    function report(receiver: SentryReceiver): EventJson {
       const found = (itemsOf(receiver.envelopes, 'event') as EventJson[]).find((e) =>
         String(e.message).startsWith('worker report'),
       );
@@ -48,7 +48,15 @@ describe.each(MAJORS)(
       const crumbs = JSON.stringify(report(scenario.control).breadcrumbs);
       expect(
         foundLabels(
-          [{ path: '', bytes: Buffer.from(crumbs), headers: {}, items: [] }],
+          [
+            {
+              path: '',
+              raw: Buffer.from(crumbs),
+              bytes: Buffer.from(crumbs),
+              headers: {},
+              items: [],
+            },
+          ],
           [fetched, job],
         ),
       ).toHaveLength(2);

@@ -1,6 +1,6 @@
 import { createTextCanary } from '@zrm/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnvelopeReceiver } from './support/envelope-receiver.js';
+import type { SentryReceiver } from '@zrm/testing';
 import { holdZeroRetention } from './support/hold.js';
 import { runScenario, type Scenario } from './support/scenario.js';
 import { SDKS } from './support/sdks.js';
@@ -31,8 +31,8 @@ describe.each(SDKS)('an ordinary request with the integration ($sdk)', (options)
   const held = createTextCanary('held-zrm');
   let alone_: Scenario;
   let beside_: Scenario;
-  let first: EnvelopeReceiver;
-  let second: EnvelopeReceiver;
+  let first: SentryReceiver;
+  let second: SentryReceiver;
 
   beforeAll(async () => {
     alone_ = await runScenario(options, async (app) => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EnvelopeReceiver } from './support/envelope-receiver.js';
+import type { SentryReceiver } from '@zrm/testing';
 import { runScenario, type Scenario } from './support/scenario.js';
 import { SDKS } from './support/sdks.js';
 import {
@@ -14,7 +14,7 @@ import { foundLabels, itemsOf, LOCATIONS, speak, speakCanaries } from './support
 const REDACTED = '[REDACTED]';
 
 /** Every span Sentry sent: streamed span items, or a transaction's root and child spans. */
-function spansOf(receiver: EnvelopeReceiver): SpanJson[] {
+function spansOf(receiver: SentryReceiver): SpanJson[] {
   const streamed = (itemsOf(receiver.envelopes, 'span') as RecordsJson<SpanJson>[]).flatMap(
     (p) => p.items,
   );
@@ -25,7 +25,7 @@ function spansOf(receiver: EnvelopeReceiver): SpanJson[] {
   return [...streamed, ...transactions];
 }
 
-function eventsOf(receiver: EnvelopeReceiver): EventJson[] {
+function eventsOf(receiver: SentryReceiver): EventJson[] {
   return itemsOf(receiver.envelopes, 'event') as EventJson[];
 }
 
@@ -33,8 +33,8 @@ describe.each(SDKS)('a ZRM request through express ($sdk)', (options) => {
   const canaries = speakCanaries('zrm');
   const all = Object.values(canaries);
   let scenario: Scenario;
-  let sent: EnvelopeReceiver;
-  let control: EnvelopeReceiver;
+  let sent: SentryReceiver;
+  let control: SentryReceiver;
 
   beforeAll(async () => {
     scenario = await runScenario(options, async (app) => {

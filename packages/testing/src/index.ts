@@ -4,6 +4,7 @@ export { describeHits } from './describe-hits.js';
 export { captureStream, capturePino } from './capture-stream.js';
 export { captureSpans, captureLogRecords } from './capture-exporters.js';
 export { startOtlpReceiver } from './otlp-receiver.js';
+export { startSentryReceiver, parseEnvelope } from './sentry-receiver.js';
 export { readDirectory, readFileFrom } from './read-directory.js';
 export { readHistoryTables, readPostgresTables } from './read-history-tables.js';
 export { runAudit } from './audit/run-audit.js';
@@ -32,6 +33,9 @@ export type {
   OtlpRequest,
   OtlpSignal,
   Queryable,
+  ReceivedEnvelope,
+  SentryReceiver,
+  SentryReceiverOptions,
   StreamCapture,
   TextCanary,
 } from './types.js';

@@ -1,8 +1,7 @@
 import { createServer } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { gunzipSync, inflateSync } from 'node:zlib';
-import { ZrmError } from '@zrm/core';
+import { listen } from './listen.js';
 import type {
   CapturedChunk,
   CapturedSink,
@@ -96,21 +95,7 @@ export async function startOtlpReceiver(options: OtlpReceiverOptions = {}): Prom
   };
 
   const server = createServer(handle);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new ZrmError(
-          'invalid_request',
-          `OTLP receiver could not listen on ${host}:${options.port ?? 0} (${error.code ?? 'error'}).`,
-          {
-            param: 'port',
-          },
-        ),
-      ),
-    );
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
+  const port = await listen(server, host, options.port ?? 0, 'OTLP receiver');
   const url = `http://${host}:${port}`;
 
   return {

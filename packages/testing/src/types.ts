@@ -133,6 +133,37 @@ export interface OtlpReceiver extends CapturedSink {
   close(): Promise<void>;
 }
 
+export interface SentryReceiverOptions {
+  /** Default 0: a free port. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** The project id in the DSN; default `1`. */
+  project?: string;
+  /** Largest accepted body in bytes; default 64 MiB. */
+  maxBodyBytes?: number;
+}
+
+/** One envelope as Sentry's transport sent it: its bytes (decompressed) and its parsed items. */
+export interface ReceivedEnvelope {
+  readonly path: string;
+  /** The body exactly as received. */
+  readonly raw: Buffer;
+  /** The body after gzip/deflate/br decoding (same as `raw` when not encoded). */
+  readonly bytes: Buffer;
+  readonly headers: Record<string, unknown>;
+  readonly items: readonly { header: Record<string, unknown>; payload: unknown }[];
+}
+
+export interface SentryReceiver extends CapturedSink {
+  readonly port: number;
+  /** A DSN whose envelopes come here: `http://public@127.0.0.1:PORT/1`. */
+  readonly dsn: string;
+  readonly envelopes: ReceivedEnvelope[];
+  clear(): void;
+  close(): Promise<void>;
+}
+
 export interface DirectoryReadOptions {
   /** Only files modified at or after this time (ms since epoch). */
   since?: number;

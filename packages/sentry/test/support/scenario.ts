@@ -1,12 +1,12 @@
 import type { RedactionEvent } from '@zrm/core';
-import { startEnvelopeReceiver, type EnvelopeReceiver } from './envelope-receiver.js';
+import { startSentryReceiver, type SentryReceiver } from '@zrm/testing';
 import { buildDist, startEchoServer, startSentryApp, type SentryApp } from './sentry-app.js';
 
 export interface Scenario {
   /** What Sentry sent with the integration. */
-  readonly sent: EnvelopeReceiver;
+  readonly sent: SentryReceiver;
   /** What the same app sent without it (the positive control); empty when there is none. */
-  readonly control: EnvelopeReceiver;
+  readonly control: SentryReceiver;
   /** The `onRedaction` events of the app with the integration. */
   readonly redactions: readonly RedactionEvent[];
   close(): Promise<void>;
@@ -30,8 +30,8 @@ export async function runScenario(
 ): Promise<Scenario> {
   await buildDist();
   const echo = await startEchoServer();
-  const sent = await startEnvelopeReceiver();
-  const control = await startEnvelopeReceiver();
+  const sent = await startSentryReceiver();
+  const control = await startSentryReceiver();
   let redactions: RedactionEvent[] = [];
   const runs = options.control === false ? [true] : [true, false];
   for (const integration of runs) {

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { RedactionEvent } from '@zrm/core';
-import type { EnvelopeReceiver } from './envelope-receiver.js';
+import type { SentryReceiver } from '@zrm/testing';
 
 const root = fileURLToPath(new URL('../../../../', import.meta.url));
 const fixtures = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -53,7 +53,7 @@ async function build(): Promise<void> {
 }
 
 export interface AppOptions {
-  readonly receiver: EnvelopeReceiver;
+  readonly receiver: SentryReceiver;
   /** false: the positive control, the same app without the integration. */
   readonly integration: boolean;
   readonly lifecycle?: 'stream' | 'static';

@@ -1,5 +1,5 @@
 import { createTextCanary, findCanaries, type TextCanary } from '@zrm/testing';
-import type { ReceivedEnvelope } from './envelope-receiver.js';
+import type { ReceivedEnvelope } from '@zrm/testing';
 import type { SentryApp } from './sentry-app.js';
 
 /** Every place POST /speak takes content from, one canary each. */

@@ -75,6 +75,15 @@ function checkOtlp(otlp: AuditConfig['otlp']): void {
   }
 }
 
+function checkSentry(sentry: AuditConfig['sentry']): void {
+  if (sentry === false) return;
+  if (!isObject(sentry)) throw invalid('sentry', '"sentry" must be false or { host, port }.');
+  if (!Number.isInteger(sentry.port) || sentry.port < 0 || sentry.port > 65_535)
+    throw invalid('sentry.port', 'the Sentry receiver port must be 0-65535.');
+  if (typeof sentry.host !== 'string' || sentry.host === '')
+    throw invalid('sentry.host', 'sentry.host must be a host name or address.');
+}
+
 function merge(base: AuditConfig, patch: Record<string, unknown>): AuditConfig {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(patch)) {
@@ -112,6 +121,12 @@ export function validateAuditConfig(config: AuditConfig): AuditConfig {
     throw invalid('flagProbe', '"flagProbe" must name a probe of the matrix.');
   }
   checkOtlp(config.otlp);
+  checkSentry(config.sentry);
+  for (const key of ['logFiles', 'stdoutFiles', 'tempDirs'] as const) {
+    const list: unknown = config[key];
+    if (!Array.isArray(list) || list.some((f) => typeof f !== 'string' || f === ''))
+      throw invalid(key, `"${key}" must be a list of paths.`);
+  }
   if (!isObject(config.expectOrdinary))
     throw invalid('expectOrdinary', '"expectOrdinary" must be an object.');
   for (const [sink, value] of Object.entries(config.expectOrdinary))
@@ -177,6 +192,13 @@ export function resolveAuditConfig(
       signals: named ? given.signals! : impliedSignals(layers),
     };
   }
+  // a `sentry` object without a host (`--sentry-port` alone) listens on loopback
+  if (isObject(config.sentry))
+    config.sentry = {
+      host: '127.0.0.1',
+      port: 0,
+      ...(config.sentry as Partial<{ host: string; port: number }>),
+    };
   return validateAuditConfig(config);
 }
 

@@ -76,6 +76,7 @@ export function defaultAuditConfig(): AuditConfig {
     flagProbe: 'tts',
     flagRows: structuredClone([...FLAG_TABLE_ROWS]),
     logFiles: [],
+    stdoutFiles: [],
     tempDirs: [],
     otlp: { host: '127.0.0.1', port: 4318, signals: ['traces'] },
     historyApi: {
@@ -84,6 +85,7 @@ export function defaultAuditConfig(): AuditConfig {
       itemPaths: ['/v1/history/{id}'],
       maxItems: 200,
     },
+    sentry: false,
     postgres: false,
     expectOrdinary: {
       logs: 'any',
@@ -92,6 +94,8 @@ export function defaultAuditConfig(): AuditConfig {
       metrics: 'bytes',
       history: 'any',
       temp: 'none',
+      stdout: 'any',
+      sentry: 'any',
     },
     // the OpenTelemetry SDK's batch processors export every 5 s (spans) and 1 s (logs):
     // 15 s covers a probe run of several seconds plus a span batch, and a retried export

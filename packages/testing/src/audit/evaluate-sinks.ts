@@ -87,5 +87,6 @@ export function evaluateSink(
     leaks,
     hasEvidence: ok,
     status: status(leaks.length, bytes, ok),
+    ...(read.scopes === undefined ? {} : { scopes: read.scopes }),
   };
 }

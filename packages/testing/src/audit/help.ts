@@ -22,8 +22,8 @@ Target
   -u, --url <url>              Base URL of the service (required unless in --config).
   -c, --config <file.json>     Probe config; overrides the built-in voice-API matrix
                                (keys: probes, flagProbe, flagRows, params, logFiles,
-                               tempDirs, otlp, historyApi, postgres, expectOrdinary,
-                               waitMs, settleMs, timeoutMs, apiKeyHeader). See the README.
+                               stdoutFiles, tempDirs, otlp, sentry, historyApi, postgres,
+                               expectOrdinary, waitMs, settleMs, timeoutMs, apiKeyHeader). See the README.
   --api-key <key>              API key sent on every request (or env ZRM_AUDIT_API_KEY).
   --api-key-header <name>      Header that carries it (default: xi-api-key).
   --unentitled-api-key <key>   A key not entitled to ZRM: adds the 403 row.
@@ -34,6 +34,8 @@ Target
 Sinks to scan (each one asked for must show evidence)
   --log-file <path>            A log file the service writes (only bytes written
                                during the audit are read). Repeatable.
+  --stdout-file <path>         A file the service's stdout/stderr go to (a container's
+                               log pipe); sink stdout:<path>. Repeatable.
   --temp-dir <path>            A temp/upload dir (files changed during the audit; may
                                stay empty unless expectOrdinary.temp says otherwise).
                                Repeatable.
@@ -43,6 +45,10 @@ Sinks to scan (each one asked for must show evidence)
   --otlp-signals <list>        The signals the service exports, each of which must
                                arrive: traces, logs, metrics (default traces). Data of
                                other signals is scanned for leaks too.
+  --sentry-port <port|off>     Start a loopback Sentry ingest on this port (0: a free
+                               one); point the service's DSN at
+                               http://public@127.0.0.1:<port>/1. Its envelopes are sink
+                               sentry (default off).
   --skip-history-api           Do not read GET /v1/history (and each item) through the API.
   --postgres-url <url>         Also dump the history tables of this Postgres database.
   --history-table <name>       Table(s) to dump (default: every user table). Repeatable.

@@ -23,7 +23,9 @@ const OPTIONS = {
   'forced-api-key': { type: 'string' },
   param: { type: 'string', multiple: true },
   'log-file': { type: 'string', multiple: true },
+  'stdout-file': { type: 'string', multiple: true },
   'temp-dir': { type: 'string', multiple: true },
+  'sentry-port': { type: 'string' },
   'otlp-port': { type: 'string' },
   'otlp-host': { type: 'string' },
   'otlp-signals': { type: 'string' },
@@ -195,7 +197,12 @@ export async function parseCliArgs(
     overrides.params = params;
   }
   if (values['log-file'] !== undefined) overrides.logFiles = values['log-file'];
+  if (values['stdout-file'] !== undefined) overrides.stdoutFiles = values['stdout-file'];
   if (values['temp-dir'] !== undefined) overrides.tempDirs = values['temp-dir'];
+  const sentryPort = values['sentry-port'];
+  if (sentryPort === 'off') overrides.sentry = false;
+  else if (sentryPort !== undefined)
+    overrides.sentry = { port: integer('sentry-port', sentryPort) };
   const otlpPort = values['otlp-port'];
   if (otlpPort === 'off') overrides.otlp = false;
   else if (

@@ -91,6 +91,8 @@ function sinkDetail(sink: SinkResult, describe: (label: string) => string): Sink
     const why = sink.expectOrdinary === 'any' ? 'at least one was expected' : 'not expected here';
     lines.push(`ordinary canaries not found: ${unexpected.map(describe).join(', ')} (${why})`);
   }
+  if (sink.scopes !== undefined && sink.scopes.length > 0)
+    lines.push(`instrumentation scopes seen: ${sink.scopes.join(', ')}`);
   for (const leak of sink.leaks)
     lines.push(
       `LEAK: ${leak.description} (${leak.mode === 'zrm' ? 'sent in ZRM' : 'of a refused request'}) found as ${leak.form} in ${leak.source} at byte ${leak.offset}`,

@@ -1,5 +1,6 @@
 import { startOtlpReceiver } from '../otlp-receiver.js';
-import type { OtlpReceiver } from '../types.js';
+import { startSentryReceiver } from '../sentry-receiver.js';
+import type { OtlpReceiver, SentryReceiver } from '../types.js';
 import { AuditError } from './audit-error.js';
 import { checkFlagRow, checkProbeReply } from './check-reply.js';
 import { evaluateSink } from './evaluate-sinks.js';
@@ -53,6 +54,25 @@ async function startReceiver(
   }
 }
 
+async function startSentry(
+  config: AuditConfig,
+  progress: AuditProgress,
+): Promise<SentryReceiver | undefined> {
+  if (config.sentry === false) return undefined;
+  const { host, port } = config.sentry;
+  try {
+    const receiver = await startSentryReceiver({ host, port });
+    progress(`Sentry receiver listening; DSN ${receiver.dsn}`);
+    return receiver;
+  } catch {
+    throw new AuditError(
+      'receiver_unavailable',
+      `zrm-audit: the Sentry receiver could not listen on ${host}:${port} (in use? choose another --sentry-port).`,
+      { param: 'sentry.port' },
+    );
+  }
+}
+
 function usedKeys(requests: readonly PlannedRequest[]): UsedApiKey[] {
   const keys = new Map<string | undefined, UsedApiKey>();
   for (const r of requests)
@@ -70,7 +90,7 @@ const sent = (t: TrackedCanary): SentCanary => ({
 });
 
 /**
- * Runs the audit: starts the OTLP receiver, sends every flag-table row and
+ * Runs the audit: starts the OTLP (and Sentry) receiver, sends every flag-table row and
  * every probe in ZRM and ordinarily (each with fresh canaries), waits until
  * every sink shows the evidence it is expected to hold (or `waitMs` passes),
  * scans every sink, and reports leaks, mismatches and missing evidence.
@@ -82,9 +102,11 @@ export async function runAudit(
   await assertReachable(config);
   const startedAt = Date.now();
   const notes: string[] = [];
-  const offsets = await logOffsets(config.logFiles);
+  const offsets = await logOffsets([...config.logFiles, ...config.stdoutFiles]);
   const receiver = await startReceiver(config, progress);
+  let sentry: SentryReceiver | undefined;
   try {
+    sentry = await startSentry(config, progress);
     const { requests, skipped } = planRequests(config);
     notes.push(...skipped);
     const tracked: TrackedCanary[] = [];
@@ -112,6 +134,7 @@ export async function runAudit(
       startedAt,
       offsets,
       receiver,
+      sentry,
       apiKeys: usedKeys(requests),
     });
     const wait = await waitForEvidence(
@@ -156,6 +179,6 @@ export async function runAudit(
       notes,
     };
   } finally {
-    await receiver?.close();
+    await Promise.all([receiver?.close(), sentry?.close()]);
   }
 }

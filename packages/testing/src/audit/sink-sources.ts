@@ -1,7 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { readDirectory, readFileFrom } from '../read-directory.js';
 import { readPostgresTables } from '../read-history-tables.js';
-import type { CapturedChunk, OtlpReceiver, OtlpSignal } from '../types.js';
+import { otlpScopeNames } from '../otlp-scopes.js';
+import type { CapturedChunk, OtlpReceiver, OtlpSignal, SentryReceiver } from '../types.js';
 import { SIGNAL_EXPECTATION } from './config.js';
 import { readHistoryApi } from './history-api.js';
 import type { UsedApiKey } from './history-api.js';
@@ -12,6 +13,8 @@ export interface SinkRead {
   chunks: readonly CapturedChunk[];
   notes: string[];
   missing?: boolean;
+  /** OTLP: the instrumentation scopes of what arrived. */
+  scopes?: string[];
 }
 
 /** One sink the audit reads: what it must hold, and how to read it (again, while waiting). */
@@ -39,10 +42,15 @@ export async function logOffsets(files: readonly string[]): Promise<Map<string, 
   return offsets;
 }
 
-function logFile(file: string, offset: number, expectation: OrdinaryExpectation): SinkSource {
+function logFile(
+  kind: 'log' | 'stdout',
+  file: string,
+  offset: number,
+  expectation: OrdinaryExpectation,
+): SinkSource {
   return {
-    name: `log:${file}`,
-    kind: 'log',
+    name: `${kind}:${file}`,
+    kind,
     asked: true,
     expectation,
     appendOnly: true,
@@ -53,7 +61,7 @@ function logFile(file: string, offset: number, expectation: OrdinaryExpectation)
           chunks: [],
           missing: true,
           notes: [
-            `log file ${file} does not exist: there was nothing to scan (is the path right, does the service log elsewhere?).`,
+            `${kind === 'log' ? 'log' : 'stdout'} file ${file} does not exist: there was nothing to scan (is the path right, does the service write elsewhere?).`,
           ],
         };
       return { chunks: (await readFileFrom(file, offset)).chunks(), notes: [] };
@@ -64,6 +72,12 @@ function logFile(file: string, offset: number, expectation: OrdinaryExpectation)
 function otlpSignal(receiver: OtlpReceiver, signal: OtlpSignal, config: AuditConfig): SinkSource {
   const asked = config.otlp !== false && config.otlp.signals.includes(signal);
   const sink = receiver.signal(signal);
+  const scopes = (): string[] => {
+    const names = receiver.requests
+      .filter((r) => r.signal === signal)
+      .flatMap((r) => otlpScopeNames(r.body, r.contentType));
+    return [...new Set(names)].sort();
+  };
   return {
     name: sink.name,
     kind: 'otlp',
@@ -71,7 +85,19 @@ function otlpSignal(receiver: OtlpReceiver, signal: OtlpSignal, config: AuditCon
     expectation: asked ? config.expectOrdinary[SIGNAL_EXPECTATION[signal]] : 'none',
     appendOnly: false, // each request is a chunk of its own that never changes
     pollMs: LOCAL_POLL_MS,
-    read: () => Promise.resolve({ chunks: sink.chunks(), notes: [] }),
+    read: () => Promise.resolve({ chunks: sink.chunks(), notes: [], scopes: scopes() }),
+  };
+}
+
+function sentry(receiver: SentryReceiver, expectation: OrdinaryExpectation): SinkSource {
+  return {
+    name: 'sentry',
+    kind: 'sentry',
+    asked: true,
+    expectation,
+    appendOnly: false, // each envelope is a chunk of its own that never changes
+    pollMs: LOCAL_POLL_MS,
+    read: () => Promise.resolve({ chunks: receiver.chunks(), notes: [] }),
   };
 }
 
@@ -106,15 +132,22 @@ export function sinkSources(
     startedAt: number;
     offsets: Map<string, number>;
     receiver: OtlpReceiver | undefined;
+    sentry: SentryReceiver | undefined;
     apiKeys: readonly UsedApiKey[];
   },
 ): SinkSource[] {
   const expect = config.expectOrdinary;
-  const sources = config.logFiles.map((file) =>
-    logFile(file, context.offsets.get(file) ?? 0, expect.logs),
-  );
+  const sources = [
+    ...config.logFiles.map((file) =>
+      logFile('log', file, context.offsets.get(file) ?? 0, expect.logs),
+    ),
+    ...config.stdoutFiles.map((file) =>
+      logFile('stdout', file, context.offsets.get(file) ?? 0, expect.stdout),
+    ),
+  ];
   const { receiver } = context;
   if (receiver !== undefined) sources.push(...SIGNALS.map((s) => otlpSignal(receiver, s, config)));
+  if (context.sentry !== undefined) sources.push(sentry(context.sentry, expect.sentry));
   const { historyApi, postgres: pg } = config;
   if (historyApi !== false) {
     sources.push({

@@ -96,6 +96,8 @@ export interface AuditConfig {
   flagProbe: string;
   flagRows: FlagRowConfig[];
   logFiles: string[];
+  /** Files the service's stdout and stderr are written to (the container log pipe). */
+  stdoutFiles: string[];
   tempDirs: string[];
   /**
    * The OTLP/HTTP receiver the service exports to; false to skip. `signals`
@@ -103,6 +105,11 @@ export interface AuditConfig {
    * `expectOrdinary` names. Data of other signals is still scanned for leaks.
    */
   otlp: false | { host: string; port: number; signals: OtlpSignal[] };
+  /**
+   * The loopback Sentry ingest the service's DSN points at
+   * (`http://public@host:port/1`); false to skip. Its envelopes are one sink, `sentry`.
+   */
+  sentry: false | { host: string; port: number };
   historyApi: false | HistoryApiConfig;
   postgres: false | { url: string; tables?: string[] };
   expectOrdinary: {
@@ -112,6 +119,8 @@ export interface AuditConfig {
     metrics: OrdinaryExpectation;
     history: OrdinaryExpectation;
     temp: OrdinaryExpectation;
+    stdout: OrdinaryExpectation;
+    sentry: OrdinaryExpectation;
   };
   /**
    * Longest wait after the last probe for every sink's evidence (the ordinary
@@ -191,7 +200,7 @@ export type SinkStatus = 'ok' | 'empty' | 'leak' | 'no-bytes' | 'missing-ordinar
 
 export interface SinkResult {
   sink: string;
-  kind: 'log' | 'otlp' | 'history' | 'temp';
+  kind: 'log' | 'stdout' | 'otlp' | 'sentry' | 'history' | 'temp';
   /** False for an OTLP signal not listed: scanned for leaks only because the service sent it data. */
   asked: boolean;
   bytes: number;
@@ -212,6 +221,8 @@ export interface SinkResult {
   /** True when the sink holds what its expectation names (always for a sink not asked for). */
   hasEvidence: boolean;
   status: SinkStatus;
+  /** OTLP sinks: the instrumentation scopes (`scope.name`) of what arrived, sorted: which instrumentations really reported. */
+  scopes?: string[];
 }
 
 /** How the audit waited for the sinks' evidence. */

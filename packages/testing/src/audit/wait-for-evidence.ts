@@ -84,12 +84,12 @@ const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * The closing request's canaries a sink waits for: in logs and OTLP, which
+ * The closing request's canaries a sink waits for: in logs, stdout and OTLP, which
  * write and export in order (a history keeps or drops whole items, and an
  * item whose derived content resembles a ZRM request's is rightly dropped).
  */
 function closingFor(source: SinkSource, closing: readonly TrackedCanary[]): TrackedCanary[] {
-  if (source.kind !== 'log' && source.kind !== 'otlp') return [];
+  if (source.kind !== 'log' && source.kind !== 'stdout' && source.kind !== 'otlp') return [];
   return expectedOrdinary(source.expectation, closing);
 }
 
