@@ -42,6 +42,11 @@ async function stderrOfApp(guard: 'on' | 'off', zrmText: string, ordinaryText: s
     return res.status;
   };
   const statuses = [await post('?enable_logging=false', zrmText), await post('', ordinaryText)];
+  // Express's final handler prints the stack on the next turn (setImmediate), after the answer
+  for (let waited = 0; waited < 5_000; waited += 20) {
+    if (Buffer.concat(stderr).toString('utf8').split('final-handler.mjs').length > 2) break;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
   const exited = new Promise((resolve) => child.once('close', resolve));
   child.kill('SIGTERM');
   await exited;
