@@ -66,7 +66,13 @@ describe('probe options for agent and realtime websockets', () => {
       { baseUrl: 'http://x' },
     );
     const { requests } = planRequests(config);
-    expect(requests.map((r) => r.audio !== undefined)).toEqual([true, true, false, false]);
+    expect(Object.fromEntries(requests.map((r) => [r.label, r.audio !== undefined]))).toEqual({
+      'live-ordinary': true,
+      'live-zrm': true,
+      'live-closing': true,
+      'agent-forced': false,
+      'agent-zrm': false,
+    });
   });
 
   it('refuses a closeOn that is not an object and a forcedZeroRetention that is not a boolean', () => {

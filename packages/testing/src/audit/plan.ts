@@ -124,7 +124,8 @@ export function planRequests(config: AuditConfig): {
       closing: false,
     });
   }
-  const closingProbe = flagProbe ?? config.probes[0]!;
+  // the closing request is an ordinary one: never to a probe whose endpoint forces ZRM
+  const closingProbe = flagProbe ?? config.probes.find((p) => p.forcedZeroRetention !== true);
   const unflagged = config.probes.map((probe) => probeRequest(config, probe, 'ordinary'));
   const requests = [
     ...unflagged.filter((r) => r.mode === 'ordinary'),
@@ -132,7 +133,7 @@ export function planRequests(config: AuditConfig): {
     ...rows.filter((r) => r.mode !== 'ordinary'),
     ...unflagged.filter((r) => r.mode !== 'ordinary'),
     ...config.probes.map((probe) => probeRequest(config, probe, 'zrm')),
-    probeRequest(config, closingProbe, 'ordinary', true),
+    ...(closingProbe === undefined ? [] : [probeRequest(config, closingProbe, 'ordinary', true)]),
   ];
   return { requests, skipped };
 }
