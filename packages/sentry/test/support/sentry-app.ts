@@ -88,6 +88,10 @@ export async function startSentryApp(options: AppOptions): Promise<SentryApp> {
   const child = fork(`${fixtures}app.mjs`, [], {
     cwd: fixtures,
     execArgv: [
+      // Sentry 9 calls module.register(), deprecated on Node 26 (DEP0205): the warning is
+      // printed with the process id, and Sentry records that stderr line as a console breadcrumb
+      // and log record, so two processes' events would differ by it
+      '--disable-warning=DEP0205',
       ...(options.sentryPackage === undefined ? [] : ['--import', `${fixtures}sentry-package.mjs`]),
       '--import',
       `${fixtures}instrument.mjs`,
