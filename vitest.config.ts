@@ -7,7 +7,13 @@ const pkg = (name: string) =>
 
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@zrm\/([a-z-]+)$/, replacement: pkg('$1') }],
+    alias: [
+      {
+        find: /^@zrm\/core\/adapter$/,
+        replacement: pkg('core').replace(/index\.ts$/, 'adapter.ts'),
+      },
+      { find: /^@zrm\/([a-z-]+)$/, replacement: pkg('$1') },
+    ],
   },
   test: {
     projects: [

@@ -1,7 +1,6 @@
 import pinoRedact from '@pinojs/redact';
 import { bench, describe } from 'vitest';
 import {
-  createScope,
   currentScope,
   definePolicy,
   markSensitive,
@@ -9,6 +8,7 @@ import {
   scrubString,
   type ZrmScope,
 } from '../packages/core/dist/index.js';
+import { createScope } from '../packages/core/dist/adapter.js';
 import { CONTENT_PATHS, voiceRecord } from './fixtures.js';
 
 const policy = definePolicy({ taint: { graceMs: 60_000 } });

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
-import { createScope, definePolicy } from '../packages/core/dist/index.js';
+import { definePolicy } from '../packages/core/dist/index.js';
+import { createScope } from '../packages/core/dist/adapter.js';
 import { ZeroRetentionSpanProcessor } from '../packages/otel/dist/index.js';
 import { fromPackage } from './lib/deps.js';
 import { ZrmRequestsInFlight, noneInFlight } from './lib/in-flight.js';

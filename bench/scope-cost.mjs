@@ -5,12 +5,8 @@
 // and on Node 22 (AsyncLocalStorage moved to AsyncContextFrame in 22/24).
 // Interleaved rounds of timed batches; each figure is the median of rounds.
 import { AsyncLocalStorage } from 'node:async_hooks';
-import {
-  createScope,
-  currentScope,
-  definePolicy,
-  markSensitive,
-} from '../packages/core/dist/index.js';
+import { currentScope, definePolicy, markSensitive } from '../packages/core/dist/index.js';
+import { createScope } from '../packages/core/dist/adapter.js';
 
 const policy = definePolicy({ taint: { graceMs: 0 } });
 const raw = new AsyncLocalStorage();

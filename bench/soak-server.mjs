@@ -5,7 +5,7 @@
 // the heap after GC, read the taint registry and write a heap snapshot.
 // Started by bench/soak-lib.mjs as `node --expose-gc bench/soak-server.mjs`.
 import { writeHeapSnapshot } from 'node:v8';
-import { inFlightTaintCount } from '../packages/core/dist/index.js';
+import { inFlightTaintCount } from '../packages/core/dist/adapter.js';
 import { startVoiceApi } from '../examples/voice-api/dist/index.js';
 
 if (typeof globalThis.gc !== 'function' || typeof process.send !== 'function') {

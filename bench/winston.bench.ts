@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe } from 'vitest';
-import { createScope, definePolicy } from '../packages/core/dist/index.js';
+import { definePolicy } from '../packages/core/dist/index.js';
+import { createScope } from '../packages/core/dist/adapter.js';
 import { zeroRetentionFormat } from '../packages/winston/dist/index.js';
 import { fromPackage } from './lib/deps.js';
 import { noneInFlight } from './lib/in-flight.js';

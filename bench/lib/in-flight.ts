@@ -1,11 +1,10 @@
 import {
-  createScope,
   definePolicy,
-  inFlightTaintCount,
   isTainted,
   markSensitive,
   type ZrmScope,
 } from '../../packages/core/dist/index.js';
+import { createScope, inFlightTaintCount } from '../../packages/core/dist/adapter.js';
 import { transcript } from '../fixtures.js';
 
 /** A request ended here is released at once, so the index holds `count` requests throughout. */

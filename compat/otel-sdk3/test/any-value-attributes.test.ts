@@ -1,5 +1,6 @@
 import { context, trace, type Tracer } from '@opentelemetry/api';
-import { createScope, markSensitive, runWithScope } from '@zrm/core';
+import { markSensitive, runWithScope } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { canary, dump, findCanaries } from '../../../packages/otel/test/support/canary.js';
 import {

@@ -2,10 +2,10 @@ import type { IncomingHttpHeaders } from 'node:http';
 import {
   DEFAULT_SAFE_QUERY_PARAMS,
   definePolicy,
-  queryValues,
   type Policy,
   type RestrictionEvent,
 } from '@zrm/core';
+import { queryValues } from '@zrm/core/adapter';
 import type { AgentStore } from './agents.js';
 import { tenantOf, type VoiceApiConfig } from './config.js';
 import type { SignedUrls } from './signed-urls.js';

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { currentScope, isZeroRetention, markSensitive, queryValues } from '@zrm/core';
+import { currentScope, isZeroRetention, markSensitive } from '@zrm/core';
+import { queryValues } from '@zrm/core/adapter';
 import { PCM_BYTES_PER_SECOND, wavOf } from './audio.js';
 import { tenantOf } from './config.js';
 import { apiKeyOf } from './policy.js';

@@ -20,7 +20,6 @@ import {
   ZeroRetentionLogRecordProcessor,
   ZeroRetentionPropagator,
   ZeroRetentionSpanProcessor,
-  observeZeroRetentionScopes,
 } from '@zrm/otel';
 
 type LogsApi = Pick<typeof apiLogs, 'getLogger'>;
@@ -77,12 +76,10 @@ export function startTelemetry(
   sdk.start();
   // ESM imports do not pass through require hooks: load http once through require so it is patched
   createRequire(import.meta.url)('node:http');
-  const stopObserving = observeZeroRetentionScopes();
   return {
     tracer: trace.getTracer('voice-api'),
     logger: logsApi().getLogger('voice-api'),
     async shutdown() {
-      stopObserving();
       await sdk.shutdown();
     },
   };

@@ -8,6 +8,7 @@ const STATUS: Record<ZrmErrorCode, number> = {
   zero_retention_storage_not_allowed: 500,
   invalid_request: 400,
   not_found: 404,
+  internal_error: 500,
 };
 
 /**

@@ -3,7 +3,7 @@ import {
   DEFAULT_SENSITIVE_KEYS,
   DEFAULT_URL_KEYS,
 } from './default-keys.js';
-import type { Policy, PolicyOptions, TaintOptions } from './types.js';
+import type { Policy, PolicyOptions, PolicyRequest, TaintOptions } from './types.js';
 
 export const DEFAULT_TAINT: Readonly<TaintOptions> = Object.freeze({
   fragmentLength: 16,
@@ -31,7 +31,9 @@ function isPolicy(value: unknown): value is Policy {
  * Builds a frozen policy. Every adapter accepts either the result or the
  * options themselves.
  */
-export function definePolicy(options: PolicyOptions | Policy = {}): Policy {
+export function definePolicy<Req = PolicyRequest>(
+  options: PolicyOptions<Req> | Policy<Req> = {},
+): Policy<Req> {
   if (isPolicy(options)) return options;
   if (typeof options !== 'object' || options === null) {
     throw new TypeError('zrm policy: options must be an object');

@@ -1,3 +1,5 @@
+import { decodeComponent } from './decode.js';
+
 /**
  * Every raw value of one query parameter, read from the raw URL (not from a
  * framework's parsed query, whose settings vary). Values are percent-decoded;
@@ -19,13 +21,9 @@ export function queryValues(url: string, name: string): string[] {
   return values;
 }
 
+/** A value that cannot be decoded becomes NUL, so it fails validation. */
 function decode(part: string): string {
-  if (!part.includes('%') && !part.includes('+')) return part;
-  try {
-    return decodeURIComponent(part.replace(/\+/g, ' '));
-  } catch {
-    return '\u0000';
-  }
+  return decodeComponent(part) ?? '\u0000';
 }
 
 /** False when no pair of the query can decode to `name`: it is not there verbatim and nothing is escaped. */

@@ -1,17 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { decodeComponent } from './decode.js';
 import { registerValue } from './mark-sensitive.js';
 import { isSensitiveKey } from './sensitive-keys.js';
 import type { ZrmScope } from './scope.js';
-import type { RequestWithHeaders } from './decide-request.js';
-
-function decode(part: string): string | undefined {
-  if (!part.includes('%') && !part.includes('+')) return part;
-  try {
-    return decodeURIComponent(part.replace(/\+/g, ' '));
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Registers every query value of a ZRM request as content, except the
@@ -26,21 +17,45 @@ export function registerQuery(url: string, scope: ZrmScope, all = false): void {
   for (const pair of url.slice(q + 1, hash < 0 ? undefined : hash).split('&')) {
     const eq = pair.indexOf('=');
     if (eq < 0) continue;
-    const name = decode(pair.slice(0, eq));
+    const name = decodeComponent(pair.slice(0, eq));
     if (!all && name !== undefined && safe.has(name.toLowerCase())) continue;
     const raw = pair.slice(eq + 1);
     scope.register(raw);
-    const value = decode(raw);
+    const value = decodeComponent(raw);
     if (value !== undefined && value !== raw) scope.register(value);
   }
 }
 
 const TOKEN = /^[\w.:-]{1,128}$/;
 
+/** What `requestIdOf` reads: a request's headers (every Node-based framework's request fits). */
+export interface RequestWithHeaders {
+  readonly headers: Readonly<Record<string, string | readonly string[] | undefined>>;
+}
+
 /** `x-request-id` when it is a short token (an id, not content), else a fresh UUID. */
 export function defaultRequestId(req: RequestWithHeaders): string {
   const header = req.headers['x-request-id'];
   return typeof header === 'string' && TOKEN.test(header) ? header : randomUUID();
+}
+
+/**
+ * The request id put on a scope: the adapter option's `custom(req)` when it
+ * returns a non-empty string (a throw falls back), else `defaultRequestId`.
+ */
+export function requestIdOf<Req extends RequestWithHeaders>(
+  req: Req,
+  custom?: (req: Req) => string | undefined,
+): string {
+  if (custom !== undefined) {
+    try {
+      const id = custom(req);
+      if (typeof id === 'string' && id !== '') return id;
+    } catch {
+      // fall back to the default id
+    }
+  }
+  return defaultRequestId(req);
 }
 
 function walk(value: unknown, scope: ZrmScope, content: boolean, depth: number): void {

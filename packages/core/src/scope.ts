@@ -1,4 +1,5 @@
 import type { EventEmitter } from 'node:events';
+import { isThenable } from './decode.js';
 import { definePolicy } from './policy.js';
 import { state } from './state.js';
 import { createTaintOwner, type TaintOwner } from './taint-index.js';
@@ -174,14 +175,6 @@ export function runWithScope<T>(init: ScopeInit, fn: () => T): T {
     scope.end();
   }
   return result;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as PromiseLike<unknown>).then === 'function'
-  );
 }
 
 export function currentScope(): ZrmScope | undefined {

@@ -1,3 +1,4 @@
+import { decodeComponent } from './decode.js';
 import { reportCrossContext } from './events.js';
 import { state } from './state.js';
 import { REDACTED } from './taint-index.js';
@@ -60,12 +61,9 @@ export function isTainted(text: string): boolean {
   return state.taint.contains(text);
 }
 
+/** A malformed escape is kept as written (it is scanned as it is). */
 function decode(part: string): string {
-  try {
-    return decodeURIComponent(part.replace(/\+/g, ' '));
-  } catch {
-    return part;
-  }
+  return decodeComponent(part) ?? part;
 }
 
 /** Query values (all but the policy's safe ones) and tainted path segments, redacted. */

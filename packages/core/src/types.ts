@@ -6,7 +6,8 @@ export type ZrmErrorCode =
   | 'zero_retention_provider_not_allowed'
   | 'zero_retention_storage_not_allowed'
   | 'invalid_request'
-  | 'not_found';
+  | 'not_found'
+  | 'internal_error';
 
 /** Why a scope is (or is not) in Zero Retention Mode. */
 export type ZrmSource =
@@ -60,10 +61,23 @@ export interface TaintOptions {
   maxFragmentsPerBinary: number;
 }
 
-/** The request-like object that policy callbacks receive (an adapter passes its own request). */
+/**
+ * The request policy callbacks receive when no adapter names its own type.
+ * Each adapter's options give the callbacks its framework's request type
+ * (`IncomingMessage`, Express's `Request`, `FastifyRequest`, Koa's `Context`,
+ * Hono's `Context`).
+ */
 export type PolicyRequest = unknown;
 
-export interface PolicyOptions {
+/**
+ * A policy callback of request type `Req`. Declared bivariant (like a method),
+ * so a policy made for a framework's request still fits where any policy does.
+ */
+export type PolicyCallback<Req, Result> = {
+  bivariant(req: Req): Result;
+}['bivariant'];
+
+export interface PolicyOptions<Req = PolicyRequest> {
   /** Extra keys whose values are content (added to the defaults). Matched case-insensitively. */
   sensitiveKeys?: readonly string[];
   /** Replace the default sensitive keys instead of adding to them. */
@@ -80,13 +94,17 @@ export interface PolicyOptions {
   /** Largest number of keys or items kept per object or array. */
   maxWidth?: number;
   /** May this principal use ZRM? Default: yes. */
-  entitled?: (req: PolicyRequest) => boolean | Promise<boolean>;
-  /** Force ZRM for this request (per agent, tenant or workspace). */
-  force?: (req: PolicyRequest) => boolean | Promise<boolean>;
+  /**
+   * May this principal use ZRM? Default: yes. Fail closed: only `true` (or a
+   * promise of `true`) entitles; anything else, a throw or a rejection refuses.
+   */
+  entitled?: PolicyCallback<Req, boolean | Promise<boolean>>;
+  /** Force ZRM for this request (per agent, tenant or workspace). A throw or rejection means ZRM. */
+  force?: PolicyCallback<Req, boolean | Promise<boolean>>;
   /** Who is asking: a tenant or account id, used for `entitled` events. Never content. */
-  principal?: (req: PolicyRequest) => string | undefined;
-  /** Is a propagated `zrm=1` from this peer honoured? Default: no. */
-  trustPropagated?: (req: PolicyRequest) => boolean;
+  principal?: PolicyCallback<Req, string | undefined>;
+  /** Is a propagated `zrm=1` from this peer honoured? Default: no. Only `true` trusts. */
+  trustPropagated?: PolicyCallback<Req, boolean>;
   /** Third-party processors allowed in ZRM. Default: none. */
   providers?: readonly string[];
   /** Request parameters that need retained state; combined with ZRM they are refused. */
@@ -96,7 +114,7 @@ export interface PolicyOptions {
 }
 
 /** A resolved, frozen policy made by `definePolicy`. */
-export interface Policy {
+export interface Policy<Req = PolicyRequest> {
   readonly kind: 'zrm.policy';
   readonly sensitiveKeys: ReadonlySet<string>;
   readonly strictAllowKeys: ReadonlySet<string> | undefined;
@@ -107,10 +125,10 @@ export interface Policy {
   readonly maxWidth: number;
   readonly providers: ReadonlySet<string>;
   readonly statefulParams: readonly string[];
-  readonly entitled: ((req: PolicyRequest) => boolean | Promise<boolean>) | undefined;
-  readonly force: ((req: PolicyRequest) => boolean | Promise<boolean>) | undefined;
-  readonly principal: ((req: PolicyRequest) => string | undefined) | undefined;
-  readonly trustPropagated: ((req: PolicyRequest) => boolean) | undefined;
+  readonly entitled: PolicyCallback<Req, boolean | Promise<boolean>> | undefined;
+  readonly force: PolicyCallback<Req, boolean | Promise<boolean>> | undefined;
+  readonly principal: PolicyCallback<Req, string | undefined> | undefined;
+  readonly trustPropagated: PolicyCallback<Req, boolean> | undefined;
   readonly onRestricted: ((event: RestrictionEvent) => void) | undefined;
   readonly onRedaction: ((event: RedactionEvent) => void) | undefined;
 }

@@ -1,13 +1,13 @@
 /* eslint-disable @typescript-eslint/unbound-method -- this file compares the methods themselves, by identity */
 import { afterEach, describe, expect, it } from 'vitest';
 import {
-  createScope,
   definePolicy,
   guardConsole,
   markSensitive,
   runWithScope,
   type RedactionEvent,
 } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 
 /**
  * guardConsole in this process, on what reaches the writer under it: the

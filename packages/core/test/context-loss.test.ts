@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   REDACTED,
   ZrmError,
-  createScope,
   definePolicy,
   isZrmError,
   markSensitive,
@@ -10,6 +9,7 @@ import {
   runWithScope,
   setDefaultPolicy,
 } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 
 const SECRET = 'CANARY-ctx-loss-0a9b8c7d6e5f-transcript of a call';
 

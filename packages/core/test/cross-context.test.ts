@@ -1,7 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
   REDACTED,
-  createScope,
   definePolicy,
   markSensitive,
   redact,
@@ -10,6 +9,7 @@ import {
   scrubUrl,
   type RedactionEvent,
 } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 
 const quick = definePolicy({ taint: { graceMs: 0 } });
 const secret = () => `zrm-${Math.random().toString(36).slice(2)}-the patient's card is 4111 1111`;

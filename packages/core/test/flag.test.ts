@@ -1,11 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import {
-  ZrmError,
-  definePolicy,
-  parseEnableLogging,
-  queryValues,
-  resolveZeroRetention,
-} from '@zrm/core';
+import { ZrmError, definePolicy, resolveZeroRetention } from '@zrm/core';
+import { parseEnableLogging, queryValues } from '@zrm/core/adapter';
 
 const policy = definePolicy();
 

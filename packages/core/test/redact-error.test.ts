@@ -2,17 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import {
-  CIRCULAR,
-  DEPTH_LIMIT,
   REDACTED,
-  UNREADABLE,
-  createScope,
   definePolicy,
   markSensitive,
   redact,
   runWithScope,
   type RedactionEvent,
 } from '@zrm/core';
+import { CIRCULAR, DEPTH_LIMIT, UNREADABLE, createScope } from '@zrm/core/adapter';
 import {
   ProviderError,
   hasSuppressedError,

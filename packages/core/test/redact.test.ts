@@ -1,9 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import {
-  CIRCULAR,
-  DEPTH_LIMIT,
   REDACTED,
-  UNREADABLE,
   currentScope,
   definePolicy,
   markSensitive,
@@ -11,6 +8,7 @@ import {
   runWithScope,
   scrubUrl,
 } from '@zrm/core';
+import { CIRCULAR, DEPTH_LIMIT, UNREADABLE } from '@zrm/core/adapter';
 
 const CANARY = 'CANARY-7f3a9c-the patient said her card is 4111111111111111';
 const zrm = <T>(fn: () => T, policy = definePolicy({ taint: { graceMs: 0 } })): T =>

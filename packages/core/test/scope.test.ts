@@ -4,10 +4,8 @@ import { describe, expect, it } from 'vitest';
 import {
   bindEmitterToScope,
   bindToScope,
-  createScope,
   currentScope,
   definePolicy,
-  inFlightTaintCount,
   isZeroRetention,
   markSensitive,
   onZeroRetention,
@@ -15,6 +13,7 @@ import {
   scrubString,
   type ZrmScope,
 } from '@zrm/core';
+import { createScope, inFlightTaintCount } from '@zrm/core/adapter';
 import type * as core from '@zrm/core';
 
 const quickRelease = definePolicy({ taint: { graceMs: 0 } });

@@ -1,13 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  REDACTED,
-  createScope,
-  markSensitive,
-  scrubJson,
-  scrubString,
-  shortestTaintedLength,
-} from '@zrm/core';
+import { REDACTED, markSensitive, scrubString } from '@zrm/core';
+import { createScope, scrubJson, shortestTaintedLength } from '@zrm/core/adapter';
 
 const policy = { taint: { graceMs: 0 } };
 
@@ -98,7 +92,7 @@ describe('taint in JSON text', () => {
 
 describe('remembered clean texts', () => {
   it('finds content registered after a text was remembered clean', async () => {
-    const { isTaintedRemembering } = await import('@zrm/core');
+    const { isTaintedRemembering } = await import('@zrm/core/adapter');
     const text = `a short text ${Math.random().toString(36)}!`;
     const first = inFlight(`unrelated content ${Math.random()} kept in flight`);
     expect(isTaintedRemembering(text)).toBe(false);
@@ -133,7 +127,7 @@ describe('a text many requests registered', () => {
 
 describe('registered bytes found in other bytes', () => {
   it('finds a ZRM request’s audio, whole or a long chunk, inside other bytes, and nothing once released', async () => {
-    const { isTaintedBytes, encodedTextRegistered } = await import('@zrm/core');
+    const { isTaintedBytes, encodedTextRegistered } = await import('@zrm/core/adapter');
     const { caughtRun } = await import('../src/byte-samples.js');
     const { randomBytes } = await import('node:crypto');
     const audio = randomBytes(64 * 1024);
@@ -150,7 +144,7 @@ describe('registered bytes found in other bytes', () => {
   });
 
   it('does not take silence shared by two recordings for a ZRM request’s audio', async () => {
-    const { isTaintedBytes } = await import('@zrm/core');
+    const { isTaintedBytes } = await import('@zrm/core/adapter');
     const { randomBytes } = await import('node:crypto');
     const silence = Buffer.alloc(16 * 1024);
     const zrmAudio = Buffer.concat([randomBytes(8 * 1024), silence, randomBytes(8 * 1024)]);
@@ -169,7 +163,7 @@ describe('registered bytes found in other bytes', () => {
   });
 
   it('says when a request registered encoded bytes as text', async () => {
-    const { encodedTextRegistered } = await import('@zrm/core');
+    const { encodedTextRegistered } = await import('@zrm/core/adapter');
     const { randomBytes } = await import('node:crypto');
     const scope = inFlight(randomBytes(300).toString('base64'));
     expect(encodedTextRegistered()).toBe(true);

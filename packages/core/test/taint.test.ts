@@ -4,15 +4,14 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import {
   REDACTED,
-  createScope,
   definePolicy,
-  inFlightTaintCount,
   isTainted,
   markSensitive,
   redact,
   runWithScope,
   scrubString,
 } from '@zrm/core';
+import { createScope, inFlightTaintCount } from '@zrm/core/adapter';
 
 const canary = () =>
   `CANARY-${Math.random().toString(36).slice(2, 12).padEnd(10, 'q')}-patient said the card is 4111 1111 1111 1111`;

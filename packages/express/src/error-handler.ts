@@ -1,7 +1,14 @@
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
-import { currentScope, isZrmError, markSensitive, redact, type ZrmScope } from '@zrm/core';
+import {
+  currentScope,
+  isZrmError,
+  markSensitive,
+  redact,
+  ZrmError,
+  type ZrmScope,
+} from '@zrm/core';
 import { scopeOfRequest } from './middleware.js';
-import { sendError } from './send-error.js';
+import { writeErrorResponse } from '@zrm/core/adapter';
 import type {
   ErrorReport,
   ZeroRetentionErrorHandler,
@@ -67,14 +74,13 @@ function answer(
   } catch {
     // a logging hook must not decide the response
   }
-  if (isZrmError(error)) {
-    sendError(res, status, error.toJSON());
-    return;
-  }
   const message = `${STATUS_CODES[status] ?? 'Error'}.`;
-  sendError(res, status, {
-    error: { code: status < 500 ? 'invalid_request' : 'internal_error', message },
-  });
+  writeErrorResponse(
+    res,
+    isZrmError(error)
+      ? error
+      : new ZrmError(status < 500 ? 'invalid_request' : 'internal_error', message, { status }),
+  );
 }
 
 /**

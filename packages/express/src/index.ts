@@ -2,6 +2,7 @@ export { zeroRetention, scopeOfRequest } from './middleware.js';
 export { zeroRetentionErrorHandler } from './error-handler.js';
 export type {
   ErrorReport,
+  ExpressRequest,
   ExpressAdapterOptions,
   ZeroRetentionErrorHandler,
   ZeroRetentionErrorHandlerOptions,

@@ -1,22 +1,20 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { definePolicy, type Policy, type ZrmDecision, type ZrmScope } from '@zrm/core';
 import {
-  registerQuery,
-  defaultRequestId,
-  decideRequest,
   createScope,
-  definePolicy,
-  isZrmError,
-  type Policy,
-  type ZrmDecision,
-  type ZrmScope,
-} from '@zrm/core';
-import { bindRequestToScope } from './bind-request.js';
+  decide,
+  registerQuery,
+  requestIdOf,
+  runEmitterInScope,
+  whenDecided,
+  writeErrorResponse,
+} from '@zrm/core/adapter';
 import { taintBodyOnParse } from './body-taint.js';
 import { guardMultipart } from './multipart-guard.js';
 import { enforceZrmHeaders } from './response-headers.js';
-import { sendError } from './send-error.js';
 import { kScope } from './symbols.js';
 import type {
+  ExpressRequest,
   ZeroRetentionMiddleware,
   ZeroRetentionOptions,
   ZrmNext,
@@ -25,28 +23,18 @@ import type {
 
 type ScopedRequest = ZrmRequest & { [kScope]?: ZrmScope };
 
-type RequestIdOf = (req: IncomingMessage) => string | undefined;
-
-function requestIdOf(custom: RequestIdOf | undefined, req: IncomingMessage): string {
-  if (custom !== undefined) {
-    try {
-      const id = custom(req);
-      if (typeof id === 'string' && id !== '') return id;
-    } catch {
-      // fall back to the default id
-    }
-  }
-  return defaultRequestId(req);
-}
-
-/** Creates the request's scope and keeps it where the adapter's hooks find it. */
+/**
+ * Opens the request's scope where the adapter's hooks find it: listeners of
+ * `req` (body parsers) and `res` (loggers on `finish`/`close`) run in it, and
+ * it ends once the response's `close` listeners have run.
+ */
 function open(
   req: ScopedRequest,
   res: ServerResponse,
   decision: ZrmDecision,
-  policy: Policy,
+  policy: Policy<ExpressRequest>,
   requestId: string,
-) {
+): ZrmScope {
   const scope = createScope({
     zeroRetention: decision.zeroRetention,
     source: decision.source,
@@ -54,6 +42,8 @@ function open(
     policy,
   });
   req[kScope] = scope;
+  runEmitterInScope(req, scope);
+  runEmitterInScope(res, scope, { endOn: 'close' });
   return scope;
 }
 
@@ -63,8 +53,8 @@ function start(
   next: ZrmNext,
   url: string,
   scope: ZrmScope,
+  decision: ZrmDecision,
 ): void {
-  bindRequestToScope(req, res, scope);
   if (!scope.zeroRetention) {
     scope.run(next);
     return;
@@ -72,7 +62,7 @@ function start(
   scope.run(() => {
     enforceZrmHeaders(res);
     registerQuery(url, scope);
-    taintBodyOnParse(req, scope);
+    taintBodyOnParse(req, scope, decision);
     guardMultipart(req, scope);
     next();
   });
@@ -84,28 +74,25 @@ function refuse(
   res: ServerResponse,
   url: string,
   error: unknown,
-  policy: Policy,
+  policy: Policy<ExpressRequest>,
   id: string,
 ): void {
   const scope = open(req, res, { zeroRetention: true, source: 'request' }, policy, id);
-  bindRequestToScope(req, res, scope);
   scope.run(() => {
     registerQuery(url, scope, true);
-    if (isZrmError(error)) sendError(res, error.status, error.toJSON());
-    else
-      sendError(res, 500, {
-        error: { code: 'internal_error', message: 'The request could not be processed.' },
-      });
+    writeErrorResponse(res, error);
   });
 }
 
 /**
  * `app.use(zeroRetention(options))`: decides each request's mode from
  * `enable_logging` (raw query), the policy and the principal; answers bad input
- * with a JSON error; runs the rest of the chain in the request's scope.
+ * with a JSON error; runs the rest of the chain in the request's scope. A
+ * stateful parameter in the parsed body of a ZRM request is refused too (the
+ * body parser passes the `ZrmError` to the error handler).
  */
 export function zeroRetention(options: ZeroRetentionOptions = {}): ZeroRetentionMiddleware {
-  const policy = definePolicy(options);
+  const policy = definePolicy<ExpressRequest>(options);
   const customId = 'requestId' in options ? options.requestId : undefined;
   return function zeroRetentionMiddleware(
     req: ScopedRequest,
@@ -113,22 +100,12 @@ export function zeroRetention(options: ZeroRetentionOptions = {}): ZeroRetention
     next: ZrmNext,
   ): void {
     const url = req.originalUrl ?? req.url ?? '/';
-    const id = requestIdOf(customId, req);
-    let decision: ZrmDecision | Promise<ZrmDecision>;
-    try {
-      decision = decideRequest(req, url, policy);
-    } catch (error) {
-      refuse(req, res, url, error, policy, id);
-      return;
-    }
-    if (decision instanceof Promise) {
-      decision.then(
-        (d) => start(req, res, next, url, open(req, res, d, policy, id)),
-        (error: unknown) => refuse(req, res, url, error, policy, id),
-      );
-      return;
-    }
-    start(req, res, next, url, open(req, res, decision, policy, id));
+    const id = requestIdOf(req as ExpressRequest, customId);
+    whenDecided(
+      decide({ moment: 'head', request: req as ExpressRequest, url, headers: req.headers }, policy),
+      (decision) => start(req, res, next, url, open(req, res, decision, policy, id), decision),
+      (error) => refuse(req, res, url, error, policy, id),
+    );
   };
 }
 

@@ -1,5 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Policy, PolicyOptions } from '@zrm/core';
+import type { Request } from 'express';
+
+/**
+ * The request policy callbacks and `requestId` receive: Express's `Request`
+ * (from `@types/express`). The middleware runs before the body parsers, so
+ * `req.body` is not there yet; headers, `req.query`, `req.get()` are.
+ */
+export type ExpressRequest = Request;
 
 /** Adapter settings that are not part of the policy. */
 export interface ExpressAdapterOptions {
@@ -7,11 +15,12 @@ export interface ExpressAdapterOptions {
    * The request id put on the scope (metadata, never content). Default: the
    * `x-request-id` header when it is a short token, else a random UUID.
    */
-  requestId?: (req: IncomingMessage) => string | undefined;
+  requestId?: (req: ExpressRequest) => string | undefined;
 }
 
 /** `zeroRetention(options)`: a policy, or the policy's options plus adapter settings. */
-export type ZeroRetentionOptions = Policy | (PolicyOptions & ExpressAdapterOptions);
+export type ZeroRetentionOptions =
+  Policy<ExpressRequest> | (PolicyOptions<ExpressRequest> & ExpressAdapterOptions);
 
 /** The request as the middleware sees it: Express 4 and 5 requests both fit. */
 export type ZrmRequest = IncomingMessage & { originalUrl?: string };

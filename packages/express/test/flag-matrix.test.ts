@@ -21,6 +21,7 @@ const header = (req: unknown, name: string): string | undefined => {
 describe.each(EXPRESS_VERSIONS)('flag and policy matrix over HTTP (%s)', (_name, express) => {
   let running: Running;
   const restricted: RestrictionEvent[] = [];
+  const handled: string[] = [];
   const logs = captureLogs();
 
   beforeAll(async () => {
@@ -44,6 +45,10 @@ describe.each(EXPRESS_VERSIONS)('flag and policy matrix over HTTP (%s)', (_name,
       }),
     );
     app.get('/mode', (_req, res) => {
+      res.json({ zeroRetention: isZeroRetention(), source: currentScope()?.source });
+    });
+    app.post('/mode', express.json(), (req, res) => {
+      handled.push(JSON.stringify(req.body));
       res.json({ zeroRetention: isZeroRetention(), source: currentScope()?.source });
     });
     app.use(zeroRetentionErrorHandler());
@@ -163,6 +168,42 @@ describe.each(EXPRESS_VERSIONS)('flag and policy matrix over HTTP (%s)', (_name,
 
   it('allows a stateful parameter outside ZRM', async () => {
     expectMode(await get('?previous_request_ids=abc'), false, 'default');
+  });
+
+  async function post(query: string, body: unknown): Promise<Outcome> {
+    const res = await fetch(`${running.url}/mode${query}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    return {
+      status: res.status,
+      body: (await res.json()) as Outcome['body'],
+      headers: res.headers,
+    };
+  }
+
+  it('refuses a stateful parameter in the parsed JSON body of a ZRM request before the handler runs', async () => {
+    const secret = canary('BODY');
+    const before = handled.length;
+    const outcome = await post('?enable_logging=false', {
+      text: secret,
+      previous_request_ids: ['abc'],
+    });
+    expectError(outcome, 400, 'zero_retention_unavailable', 'previous_request_ids');
+    expect(JSON.stringify(outcome.body)).not.toContain(secret);
+    expect(handled.length).toBe(before);
+    await waitFor(() => logs.text().includes('"status":400'));
+    expect(logs.text()).not.toContain(secret);
+  });
+
+  it('answers a ZRM body without a stateful parameter, and an ordinary one with it', async () => {
+    expectMode(await post('?enable_logging=false', { text: 'hello' }), true, 'request');
+    expectMode(await post('', { text: 'hello', previous_request_ids: ['abc'] }), false, 'default');
+    expect(handled.slice(-2)).toEqual([
+      '{"text":"hello"}',
+      '{"text":"hello","previous_request_ids":["abc"]}',
+    ]);
   });
 });
 

@@ -1,7 +1,8 @@
 import { request } from 'node:http';
 import { pinoHttp } from 'pino-http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { currentScope, inFlightTaintCount, isTainted, type ZrmScope } from '@zrm/core';
+import { currentScope, isTainted, type ZrmScope } from '@zrm/core';
+import { inFlightTaintCount } from '@zrm/core/adapter';
 import { zeroRetention } from '@zrm/express';
 import { canary } from './helpers/canary.js';
 import { captureLogs } from './helpers/log-capture.js';

@@ -1,11 +1,10 @@
-import { currentScope, markSensitive, type ZrmScope } from '@zrm/core';
+import type { ZrmScope } from '@zrm/core';
+import { registerContent, runEmitterInScope } from '@zrm/core/adapter';
 import type { IncomingMessage } from 'node:http';
 
 // JSON bodies are left out: their raw text holds JSON syntax (`"}`), and a registered fragment of it
 // would be scrubbed out of the structure of serialized log lines; their values are registered once parsed
 const TEXTUAL = /^(?:text\/|application\/(?:[\w.+-]*\+)?(?:xml|x-www-form-urlencoded|graphql))/i;
-
-type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
 
 /**
  * Makes every listener of the raw request (body parsers, multipart, user
@@ -14,18 +13,14 @@ type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
  * parser error that quotes the raw body is scrubbed wherever it is logged.
  */
 export function bindRequest(raw: IncomingMessage, scope: ZrmScope): void {
-  const emit = raw.emit.bind(raw) as Emit;
-  if (scope.zeroRetention && TEXTUAL.test(raw.headers['content-type'] ?? '')) {
-    raw.emit = function emitRegistering(event, ...args): boolean {
-      return scope.run(() => {
-        if (event === 'data' && Buffer.isBuffer(args[0])) markSensitive(args[0].toString('utf8'));
-        return emit(event, ...args);
-      });
-    } as Emit;
+  if (!scope.zeroRetention || !TEXTUAL.test(raw.headers['content-type'] ?? '')) {
+    runEmitterInScope(raw, scope);
     return;
   }
-  raw.emit = function emitInScope(event, ...args): boolean {
-    if (currentScope() === scope) return emit(event, ...args);
-    return scope.run(() => emit(event, ...args));
-  } as Emit;
+  runEmitterInScope(raw, scope, {
+    before(event, args) {
+      if (event === 'data' && Buffer.isBuffer(args[0]))
+        registerContent(args[0].toString('utf8'), scope);
+    },
+  });
 }

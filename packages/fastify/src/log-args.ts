@@ -8,6 +8,9 @@ interface RequestLike {
   socket?: { remotePort?: unknown } | null;
 }
 
+/** The key every ZRM line carries (`"zrm":true`), as `@zrm/pino` writes it. */
+const MARKER = 'zrm';
+
 const FLAG = /([?&]enable_logging=)([^&#]*)/gi;
 const VALID_FLAG = /^(?:true|false|1|0)$/i;
 const HAS_INVALID_FLAG = /[?&]enable_logging=(?!(?:true|false|1|0)(?:[&#]|$))/i;
@@ -73,7 +76,10 @@ export function redactLogArgs(args: readonly unknown[], policy: Policy): unknown
   let start = 0;
   if (first instanceof Error) {
     quoted = errorMessage(first);
-    out[0] = redact(first, { zeroRetention: true, policy });
+    const err = redact(first, { zeroRetention: true, policy }) as { message?: unknown };
+    out[0] = { err, [MARKER]: true };
+    // pino takes the message of an error logged alone: the redacted one's
+    if (typeof args[1] !== 'string') out.splice(1, 0, err.message);
     start = 1;
   } else if (typeof first === 'object' && first !== null) {
     const rest: Record<string, unknown> = {};
@@ -95,12 +101,17 @@ export function redactLogArgs(args: readonly unknown[], policy: Policy): unknown
     out[0] = Object.assign(
       redact(rest, { zeroRetention: true, policy }) as Record<string, unknown>,
       merged,
+      { [MARKER]: true },
     );
     start = 1;
+  } else {
+    // a message (or nothing) alone: the marker goes in front as the merging object
+    out.unshift({ [MARKER]: true });
   }
+  const shift = out.length - args.length;
   for (let i = start; i < args.length; i++) {
     const arg = args[i];
-    out[i] =
+    out[i + shift] =
       quoted !== undefined && arg === quoted
         ? REDACTED
         : redact(arg, { zeroRetention: true, policy });

@@ -1,4 +1,5 @@
 import { markSensitive, ZrmError, type ZrmScope } from '@zrm/core';
+import { registerStreamData } from '@zrm/core/adapter';
 import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 
@@ -29,18 +30,8 @@ function refuseDiskStorage(): Promise<never> {
 
 /** Registers each chunk of an upload (as its base64 and hex forms) when it is read, whichever way it is read. */
 function registerChunks(file: Readable, scope: ZrmScope): void {
-  const emit = file.emit.bind(file);
+  registerStreamData(file, scope);
   const read = file.read.bind(file);
-  file.emit = function emitRegistered(
-    this: Readable,
-    event: string | symbol,
-    ...args: unknown[]
-  ): boolean {
-    return scope.run(() => {
-      if (event === 'data' && ArrayBuffer.isView(args[0])) markSensitive(args[0]);
-      return emit(event, ...args);
-    });
-  };
   file.read = function readRegistered(this: Readable, size?: number): unknown {
     const chunk: unknown = read(size);
     if (ArrayBuffer.isView(chunk)) scope.run(() => markSensitive(chunk));

@@ -1,6 +1,4 @@
 import {
-  decideRequest,
-  createScope,
   currentScope,
   definePolicy,
   isZrmError,
@@ -8,14 +6,15 @@ import {
   type ZrmDecision,
   type ZrmScope,
 } from '@zrm/core';
+import { createScope, decide, registerQuery, whenDecided } from '@zrm/core/adapter';
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EventEmitter } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { bindRequest } from './bind-request.js';
 import { guardMultipart } from './multipart.js';
-import { refuseRequest, refuseUnavailable } from './refuse.js';
-import { registerBody, registerQuery } from './register-content.js';
+import { refuseRequest } from './refuse.js';
+import { registerBody } from './register-content.js';
 import { isZeroRetentionPino, wrapRequestLogger } from './request-logger.js';
 import { requestStateOf as stateOf, scopeOf } from './request-state.js';
 import type { ZeroRetentionFastifyOptions } from './types.js';
@@ -37,21 +36,14 @@ function setZeroRetentionHeaders(reply: FastifyReply): void {
   reply.header('zero-retention', 'enforced');
 }
 
-/** A stateful parameter in the parsed body: refused with ZRM like one in the query. */
-function statefulInBody(body: unknown, policy: Policy): string | undefined {
-  if (policy.statefulParams.length === 0 || typeof body !== 'object' || body === null)
-    return undefined;
-  return policy.statefulParams.find((name) => Object.hasOwn(body, name));
-}
-
 const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = (
   fastify,
   options,
   done,
 ) => {
-  let policy: Policy;
+  let policy: Policy<FastifyRequest>;
   try {
-    policy = definePolicy(options);
+    policy = definePolicy<FastifyRequest>(options);
   } catch (error) {
     done(error as Error);
     return;
@@ -94,6 +86,7 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
       policy,
     });
     state.scope = scope;
+    state.decision = decision;
     (reply.raw as RawResponse)[kScope] = scope;
     // `on`, not `once`: no wrapper per request, and the response is not reused
     reply.raw.on('close', endScopeOfResponse);
@@ -107,7 +100,7 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
     request.zeroRetention = scope.zeroRetention;
     scope.run(() => {
       if (scope.zeroRetention) {
-        registerQuery(raw.url ?? '', policy);
+        registerQuery(raw.url ?? '', scope);
         setZeroRetentionHeaders(reply);
         guardMultipart(request, scope);
       }
@@ -131,21 +124,12 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
   }
 
   fastify.addHook('onRequest', function zeroRetentionOnRequest(request, reply, next) {
-    let decision: ZrmDecision | Promise<ZrmDecision>;
-    try {
-      decision = decideRequest(request, request.raw.url ?? '/', policy);
-    } catch (error) {
-      refuse(request, reply, error, next);
-      return;
-    }
-    if (decision instanceof Promise) {
-      decision.then(
-        (settled) => start(request, reply, settled, next),
-        (error: unknown) => refuse(request, reply, error, next),
-      );
-    } else {
-      start(request, reply, decision, next);
-    }
+    const url = request.raw.url ?? '/';
+    whenDecided(
+      decide({ moment: 'head', request, url, headers: request.headers }, policy),
+      (decision) => start(request, reply, decision, next),
+      (error) => refuse(request, reply, error, next),
+    );
   });
 
   // Entered again here in case a hook after the plugin's lost the async context (a callback from a pool made
@@ -159,9 +143,13 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
       return;
     }
     scope.run(() => {
-      const stateful = statefulInBody(request.body, policy);
-      if (stateful !== undefined) return refuseUnavailable(reply, stateful);
       registerBody(request.body, policy);
+      const decision = stateOf(request.raw, policy).decision;
+      const answer =
+        decision === undefined
+          ? undefined
+          : decide({ moment: 'body', current: decision, body: request.body }, policy);
+      if (isZrmError(answer)) return refuseRequest(reply, answer);
       next();
     });
   });

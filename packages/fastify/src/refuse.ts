@@ -1,4 +1,5 @@
-import { ZrmError } from '@zrm/core';
+import type { ZrmError } from '@zrm/core';
+import { errorResponse } from '@zrm/core/adapter';
 import type { FastifyReply } from 'fastify';
 
 /** Answers with the error's status and its content-free JSON body; the response is never cacheable. */
@@ -9,17 +10,6 @@ export function refuseRequest(reply: FastifyReply, error: ZrmError): void {
     reply.header('connection', 'close');
     reply.raw.once('finish', () => socket.destroy());
   }
-  void reply.code(error.status).header('cache-control', 'no-store').send(error.toJSON());
-}
-
-/** ZRM together with a stateful parameter: 400 `zero_retention_unavailable`, naming the parameter. */
-export function refuseUnavailable(reply: FastifyReply, param: string): void {
-  refuseRequest(
-    reply,
-    new ZrmError(
-      'zero_retention_unavailable',
-      `The parameter "${param}" needs retained data and cannot be used in Zero Retention Mode.`,
-      { param },
-    ),
-  );
+  const { status, body, headers } = errorResponse(error);
+  void reply.code(status).header('cache-control', headers['cache-control']).send(body);
 }

@@ -53,25 +53,3 @@ export function registerBody(body: unknown, policy: Policy): void {
   }
   registerSensitive(body, policy, 0);
 }
-
-/** Registers the query values of a ZRM request, except the policy's safe (metadata) parameters. */
-export function registerQuery(url: string, policy: Policy): void {
-  const q = url.indexOf('?');
-  if (q < 0) return;
-  for (const pair of url.slice(q + 1).split('&')) {
-    const eq = pair.indexOf('=');
-    if (eq < 0) continue;
-    const name = decode(pair.slice(0, eq));
-    if (policy.safeQueryParams.has(name.toLowerCase())) continue;
-    markSensitive(decode(pair.slice(eq + 1)));
-  }
-}
-
-function decode(part: string): string {
-  if (!part.includes('%') && !part.includes('+')) return part;
-  try {
-    return decodeURIComponent(part.replace(/\+/g, ' '));
-  } catch {
-    return part;
-  }
-}

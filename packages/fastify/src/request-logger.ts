@@ -1,4 +1,5 @@
-import { currentScope, inFlightTaintCount, redact, scrubUrl, type Policy } from '@zrm/core';
+import { currentScope, redact, scrubUrl, type Policy } from '@zrm/core';
+import { inFlightTaintCount } from '@zrm/core/adapter';
 import type { FastifyBaseLogger } from 'fastify';
 import { redactLogArgs } from './log-args.js';
 import type { RequestState } from './request-state.js';

@@ -1,6 +1,6 @@
-import type { Policy, ZrmScope } from '@zrm/core';
+import type { Policy, ZrmDecision, ZrmScope } from '@zrm/core';
 import type { IncomingMessage } from 'node:http';
-import { earlyMode } from './early-mode.js';
+import { modeBeforeDecision } from '@zrm/core/adapter';
 import { kRequestState } from './symbols.js';
 import type { RequestLogMode } from './types.js';
 
@@ -15,6 +15,8 @@ const MAX_PENDING_LINES = 64;
 export class RequestState {
   mode: RequestLogMode;
   scope: ZrmScope | undefined;
+  /** The decision made in onRequest, asked again once the body is parsed. */
+  decision: ZrmDecision | undefined;
   #pending: (() => void)[] | undefined;
 
   constructor(mode: RequestLogMode) {
@@ -50,7 +52,9 @@ function settleUndecided(this: RawWithState): void {
 export function requestStateOf(raw: RawWithState, policy: Policy): RequestState {
   let state = raw[kRequestState];
   if (state !== undefined) return state;
-  state = raw[kRequestState] = new RequestState(earlyMode(raw, policy));
+  state = raw[kRequestState] = new RequestState(
+    modeBeforeDecision(raw.url ?? '', raw.headers, policy),
+  );
   // a request that ends before the plugin's onRequest decided it (an earlier hook answered): its held lines are written content-free
   if (state.mode === 'undecided') raw.once('close', settleUndecided);
   return state;

@@ -1,7 +1,12 @@
 import type { Policy, PolicyOptions } from '@zrm/core';
+import type { FastifyRequest } from 'fastify';
 
-/** The plugin takes what `definePolicy` takes: a policy or its options. */
-export type ZeroRetentionFastifyOptions = Policy | PolicyOptions;
+/**
+ * The plugin takes what `definePolicy` takes: a policy or its options. Its
+ * callbacks (`entitled`, `force`, `principal`, `trustPropagated`) receive the
+ * `FastifyRequest` (in `onRequest`: headers, `query`, `params` are there, the body is not yet).
+ */
+export type ZeroRetentionFastifyOptions = Policy<FastifyRequest> | PolicyOptions<FastifyRequest>;
 
 /** How the logger of one request writes: decided early, tightened later, never loosened. */
 export type RequestLogMode = 'ordinary' | 'zero-retention' | 'undecided';

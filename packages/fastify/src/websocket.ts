@@ -1,13 +1,16 @@
-import { markSensitive } from '@zrm/core';
+import { registerContent, runEmitterInScope } from '@zrm/core/adapter';
+import type { ZrmScope } from '@zrm/core';
 import type { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { scopeOf } from './request-state.js';
 
-function registerFrame(data: unknown, isBinary: unknown): void {
+function registerFrame(data: unknown, isBinary: unknown, scope: ZrmScope): void {
   const chunks = Array.isArray(data) ? (data as unknown[]) : [data];
   for (const chunk of chunks) {
-    if (isBinary === true || !Buffer.isBuffer(chunk)) markSensitive(chunk);
-    else markSensitive(chunk.toString('utf8'));
+    registerContent(
+      isBinary === true || !Buffer.isBuffer(chunk) ? chunk : chunk.toString('utf8'),
+      scope,
+    );
   }
 }
 
@@ -20,18 +23,12 @@ function registerFrame(data: unknown, isBinary: unknown): void {
 export function bindWebSocket(socket: EventEmitter, raw: IncomingMessage): void {
   const scope = scopeOf(raw);
   if (scope === undefined) return;
-  const emit = socket.emit.bind(socket);
-  const zeroRetention = scope.zeroRetention;
-  socket.emit = function emitInScope(
-    this: EventEmitter,
-    event: string | symbol,
-    ...args: unknown[]
-  ): boolean {
-    return scope.run(() => {
-      if (zeroRetention && event === 'message') registerFrame(args[0], args[1]);
-      const handled = emit(event, ...args);
-      if (event === 'close') scope.end();
-      return handled;
-    });
-  };
+  runEmitterInScope(socket, scope, {
+    endOn: 'close',
+    before: scope.zeroRetention
+      ? (event, args) => {
+          if (event === 'message') registerFrame(args[0], args[1], scope);
+        }
+      : undefined,
+  });
 }

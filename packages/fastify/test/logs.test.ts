@@ -121,6 +121,21 @@ describe.each([
       check(secret);
     });
 
+    it(`${kept ? 'leaves out' : 'puts'} the "zrm":true marker on every line of the request, "incoming request" and errors included`, async () => {
+      const secret = canary();
+      const before = t.logs.lines().length;
+      const response = await send(`${t.url}/fail${query}${query ? '&' : '?'}text=${secret}`);
+      expect(response.status).toBe(500);
+      await settleLogs();
+      const lines = t.logs.lines().slice(before);
+      expect(lines.map((line) => line.msg)).toEqual(
+        expect.arrayContaining(['incoming request', 'request completed']),
+      );
+      expect(lines.length).toBeGreaterThanOrEqual(3);
+      for (const line of lines) expect(line.zrm).toBe(kept ? undefined : true);
+      check(secret);
+    });
+
     it(`${kept ? 'keeps' : 'drops'} canaries of a JSON body in merge objects, messages and child bindings`, async () => {
       const secret = canary();
       const short = canary('S').slice(0, 8);

@@ -1,4 +1,5 @@
-import { currentScope, inFlightTaintCount, isTainted } from '@zrm/core';
+import { currentScope, isTainted } from '@zrm/core';
+import { inFlightTaintCount } from '@zrm/core/adapter';
 import { request as httpRequest } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canary, createApp, send, settleLogs, type TestApp } from './helpers.js';

@@ -1,10 +1,5 @@
-import {
-  currentScope,
-  inFlightTaintCount,
-  isTainted,
-  isTaintedBytes,
-  reportCrossContext,
-} from '@zrm/core';
+import { currentScope, isTainted } from '@zrm/core';
+import { inFlightTaintCount, isTaintedBytes, reportCrossContext } from '@zrm/core/adapter';
 import type { HistoryItem } from './types.js';
 
 function bytesOf(value: unknown): Buffer | undefined {

@@ -1,13 +1,5 @@
-import {
-  binaryPlaceholder,
-  currentScope,
-  emitRedaction,
-  isSensitiveKey,
-  isTainted,
-  redact,
-  REDACTED,
-  type Policy,
-} from '@zrm/core';
+import { currentScope, isSensitiveKey, isTainted, redact, REDACTED, type Policy } from '@zrm/core';
+import { binaryPlaceholder, emitRedaction } from '@zrm/core/adapter';
 
 const STACK_KEY = 'exception.stacktrace';
 const MESSAGE_KEY = 'exception.message';

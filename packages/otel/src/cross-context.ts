@@ -1,4 +1,5 @@
-import { isTainted, REDACTED, reportCrossContext } from '@zrm/core';
+import { isTainted, REDACTED } from '@zrm/core';
+import { reportCrossContext } from '@zrm/core/adapter';
 import { overlay } from './overlay.js';
 import type { ZrmReadableSpan } from './types.js';
 

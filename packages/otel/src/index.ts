@@ -3,11 +3,9 @@ export { ZeroRetentionSpanExporter } from './span-exporter.js';
 export { ZeroRetentionLogRecordProcessor } from './log-record-processor.js';
 export { ZeroRetentionPropagator } from './propagator.js';
 export { createZeroRetentionMetrics } from './metrics.js';
-export { markTraceZeroRetention, observeZeroRetentionScopes } from './mark-trace.js';
+export { markTraceZeroRetention } from './mark-trace.js';
 export { isPropagatedZeroRetention } from './propagated.js';
 export { ZERO_RETENTION_ATTRIBUTE } from './marker.js';
-export { traceMarks } from './trace-marks.js';
-export type { MarkOwner, TraceMarks } from './trace-marks.js';
 export type {
   ZeroRetentionMetrics,
   ZeroRetentionMetricsOptions,

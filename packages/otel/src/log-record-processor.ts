@@ -1,7 +1,8 @@
 import { trace, type Context } from '@opentelemetry/api';
-import { definePolicy, emitRedaction, inFlightTaintCount, type Policy } from '@zrm/core';
+import { definePolicy, type Policy } from '@zrm/core';
+import { emitRedaction, inFlightTaintCount } from '@zrm/core/adapter';
 import { cleanLogRecord, redactLogRecord } from './log-record-redaction.js';
-import { observeZeroRetentionScopes, zeroRetentionPolicyFor } from './mark-trace.js';
+import { subscribeTraceMarking, zeroRetentionPolicyFor } from './mark-trace.js';
 import { isPropagatedZeroRetention } from './propagated.js';
 import { reportError } from './report-error.js';
 import type { ZeroRetentionOtelOptions, ZrmLogRecord, ZrmLogRecordProcessor } from './types.js';
@@ -21,12 +22,13 @@ export class ZeroRetentionLogRecordProcessor<
   readonly #options: ZeroRetentionOtelOptions;
   readonly #policy: Policy | undefined;
   #shutdown: Promise<void> | undefined;
+  readonly #release: () => void;
 
   constructor(inner: ZrmLogRecordProcessor<R>, options: ZeroRetentionOtelOptions = {}) {
     this.#inner = inner;
     this.#options = options;
     this.#policy = options.policy === undefined ? undefined : definePolicy(options.policy);
-    observeZeroRetentionScopes();
+    this.#release = subscribeTraceMarking();
   }
 
   onEmit(logRecord: R, context?: Context): void {
@@ -63,6 +65,7 @@ export class ZeroRetentionLogRecordProcessor<
   }
 
   shutdown(): Promise<void> {
+    this.#release();
     this.#shutdown ??= this.#inner.shutdown();
     return this.#shutdown;
   }

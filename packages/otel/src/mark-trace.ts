@@ -1,8 +1,7 @@
 import { context, isSpanContextValid, trace, type Context } from '@opentelemetry/api';
-import { currentScope, type Policy, type ZrmScope } from '@zrm/core';
+import { currentScope, onZeroRetention, type Policy, type ZrmScope } from '@zrm/core';
 import { traceMarks } from './trace-marks.js';
 
-const OBSERVERS = Symbol.for('@zrm/core.zero-retention-observers.v1');
 type Observer = (scope: ZrmScope) => void;
 
 /** Marks the trace active in `ctx` as ZRM for as long as `scope` runs (and the grace period after). */
@@ -18,16 +17,26 @@ const markActiveTrace: Observer = (scope) => {
   markTraceZeroRetention(scope);
 };
 
+let subscribers = 0;
+let unsubscribe: (() => void) | undefined;
+
 /**
- * Makes every scope that enters ZRM mark the trace active at that moment.
- * `@zrm/core` announces it through a process-wide set, so the HTTP adapters
- * mark the request's trace without depending on OpenTelemetry.
+ * Makes every scope that enters ZRM mark the trace active at that moment
+ * (the HTTP adapters open scopes without depending on OpenTelemetry), for as
+ * long as one processor or exporter holds the subscription: each takes one
+ * when made and releases it in `shutdown()`. Returns the release (idempotent).
  */
-export function observeZeroRetentionScopes(observer: Observer = markActiveTrace): () => void {
-  const holder = globalThis as { [OBSERVERS]?: Set<Observer> };
-  const observers = (holder[OBSERVERS] ??= new Set());
-  observers.add(observer);
-  return () => observers.delete(observer);
+export function subscribeTraceMarking(): () => void {
+  if (subscribers++ === 0) unsubscribe = onZeroRetention(markActiveTrace);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    if (--subscribers === 0) {
+      unsubscribe?.();
+      unsubscribe = undefined;
+    }
+  };
 }
 
 /**

@@ -1,6 +1,5 @@
 import { metrics as metricsApi } from '@opentelemetry/api';
-import type { RedactionEvent } from '@zrm/core';
-import { observeZeroRetentionScopes } from './mark-trace.js';
+import { onZeroRetention, type RedactionEvent } from '@zrm/core';
 import type { ZeroRetentionMetrics, ZeroRetentionMetricsOptions } from './types.js';
 
 const SINK = 'zrm.sink';
@@ -37,7 +36,7 @@ export function createZeroRetentionMetrics(
       "Values holding an in-flight ZRM request's content removed from a record written in another context",
     unit: '{field}',
   });
-  const stop = observeZeroRetentionScopes((scope) => {
+  const stop = onZeroRetention((scope) => {
     // a nested scope of a ZRM request is the same request
     if (scope.parent?.zeroRetention !== true) requests.add(1, { [SOURCE]: scope.source });
   });

@@ -1,5 +1,6 @@
-import { emitRedaction, inFlightTaintCount, type Policy } from '@zrm/core';
-import { observeZeroRetentionScopes } from './mark-trace.js';
+import { type Policy } from '@zrm/core';
+import { emitRedaction, inFlightTaintCount } from '@zrm/core/adapter';
+import { subscribeTraceMarking } from './mark-trace.js';
 import { reportError } from './report-error.js';
 import { cleanSpan } from './cross-context.js';
 import { redactSpan } from './span-redaction.js';
@@ -25,11 +26,12 @@ export class ZeroRetentionSpanExporter<
   readonly #inner: ZrmSpanExporter<S>;
   readonly #options: ZeroRetentionOtelOptions;
   #shutdown: Promise<void> | undefined;
+  readonly #release: () => void;
 
   constructor(inner: ZrmSpanExporter<S>, options: ZeroRetentionOtelOptions = {}) {
     this.#inner = inner;
     this.#options = options;
-    observeZeroRetentionScopes();
+    this.#release = subscribeTraceMarking();
   }
 
   export(spans: S[], resultCallback: (result: ZrmExportResult) => void): void {
@@ -68,6 +70,7 @@ export class ZeroRetentionSpanExporter<
   }
 
   shutdown(): Promise<void> {
+    this.#release();
     this.#shutdown ??= this.#inner.shutdown();
     return this.#shutdown;
   }

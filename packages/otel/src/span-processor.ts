@@ -1,14 +1,8 @@
 import type { Context } from '@opentelemetry/api';
-import {
-  currentScope,
-  definePolicy,
-  emitRedaction,
-  inFlightTaintCount,
-  type Policy,
-  type ZrmScope,
-} from '@zrm/core';
+import { currentScope, definePolicy, type Policy, type ZrmScope } from '@zrm/core';
+import { emitRedaction, inFlightTaintCount } from '@zrm/core/adapter';
 import { cleanSpan } from './cross-context.js';
-import { observeZeroRetentionScopes, zeroRetentionPolicyFor } from './mark-trace.js';
+import { subscribeTraceMarking, zeroRetentionPolicyFor } from './mark-trace.js';
 import { isPropagatedZeroRetention } from './propagated.js';
 import { reportError } from './report-error.js';
 import { redactSpan, scrubEndedSpan } from './span-redaction.js';
@@ -41,12 +35,13 @@ export class ZeroRetentionSpanProcessor<
   readonly #options: ZeroRetentionOtelOptions;
   readonly #policy: Policy | undefined;
   #shutdown: Promise<void> | undefined;
+  readonly #release: () => void;
 
   constructor(inner: ZrmSpanProcessor<S>, options: ZeroRetentionOtelOptions = {}) {
     this.#inner = inner;
     this.#options = options;
     this.#policy = options.policy === undefined ? undefined : definePolicy(options.policy);
-    observeZeroRetentionScopes();
+    this.#release = subscribeTraceMarking();
   }
 
   onStart(span: S, parentContext: Context): void {
@@ -104,6 +99,7 @@ export class ZeroRetentionSpanProcessor<
   }
 
   shutdown(): Promise<void> {
+    this.#release();
     this.#shutdown ??= this.#inner.shutdown();
     return this.#shutdown;
   }

@@ -4,7 +4,6 @@ import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import {
-  createScope,
   currentScope,
   definePolicy,
   markSensitive,
@@ -13,6 +12,7 @@ import {
   type RedactionEvent,
   type ZrmScope,
 } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import {
   ZeroRetentionLogRecordProcessor,
   ZeroRetentionSpanExporter,

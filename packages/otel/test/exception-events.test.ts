@@ -1,5 +1,6 @@
 import { SpanStatusCode } from '@opentelemetry/api';
-import { createScope, definePolicy, markSensitive, runWithScope } from '@zrm/core';
+import { definePolicy, markSensitive, runWithScope } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import { ZeroRetentionSpanExporter } from '@zrm/otel';
 import { describe, expect, it } from 'vitest';
 import { contentErrors } from '../../../test/support/errors.js';

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { context, SpanKind, trace } from '@opentelemetry/api';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { markSensitive, runWithScope } from '@zrm/core';
-import { traceMarks } from '@zrm/otel';
+import { traceMarks } from '../src/trace-marks.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canary, dump, findCanaries } from './support/canary.js';
 import { createTracing, exported } from './support/tracing.js';

@@ -1,6 +1,7 @@
 import { context, trace } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
-import { createScope, markSensitive, runWithScope } from '@zrm/core';
+import { markSensitive, runWithScope } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import { ZeroRetentionLogRecordProcessor, type ZrmOtelError } from '@zrm/otel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canary, dump, findCanaries } from './support/canary.js';

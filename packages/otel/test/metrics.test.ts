@@ -1,11 +1,5 @@
-import {
-  createScope,
-  definePolicy,
-  guardWrite,
-  markSensitive,
-  redact,
-  runWithScope,
-} from '@zrm/core';
+import { definePolicy, guardWrite, markSensitive, redact, runWithScope } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import { createZeroRetentionMetrics } from '@zrm/otel';
 import { describe, expect, it } from 'vitest';
 import { canary, dump, findCanaries } from './support/canary.js';

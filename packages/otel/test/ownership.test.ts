@@ -1,6 +1,7 @@
 import { context, trace, type Context } from '@opentelemetry/api';
-import { createScope, markSensitive, type ZrmScope } from '@zrm/core';
-import { traceMarks } from '@zrm/otel';
+import { markSensitive, type ZrmScope } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
+import { traceMarks } from '../src/trace-marks.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canary } from './support/canary.js';
 import { createLogging } from './support/logging.js';

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { context, trace } from '@opentelemetry/api';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { currentScope, markSensitive, runWithScope } from '@zrm/core';
-import { traceMarks } from '@zrm/otel';
+import { traceMarks } from '../src/trace-marks.js';
 import type pgModule from 'pg';
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,6 +1,7 @@
 import { context, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
-import { createScope, runWithScope } from '@zrm/core';
+import { runWithScope } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import { ZeroRetentionSpanExporter } from '@zrm/otel';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canary, findCanaries } from './support/canary.js';

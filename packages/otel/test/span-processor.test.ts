@@ -1,6 +1,8 @@
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
-import { createScope, markSensitive, runWithScope } from '@zrm/core';
-import { ZeroRetentionSpanProcessor, traceMarks, type ZrmOtelError } from '@zrm/otel';
+import { markSensitive, runWithScope } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
+import { ZeroRetentionSpanProcessor, type ZrmOtelError } from '@zrm/otel';
+import { traceMarks } from '../src/trace-marks.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { canary, dump, findCanaries } from './support/canary.js';
 import { createTracing, exported } from './support/tracing.js';

@@ -1,4 +1,5 @@
-import { UNREADABLE, inFlightTaintCount, isTainted, redact, type Policy } from '@zrm/core';
+import { isTainted, redact, type Policy } from '@zrm/core';
+import { UNREADABLE, inFlightTaintCount } from '@zrm/core/adapter';
 
 interface ParsedBindings {
   readonly source: string;

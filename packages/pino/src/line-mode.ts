@@ -1,4 +1,5 @@
-import { currentScope, inFlightTaintCount, type ZrmScope } from '@zrm/core';
+import { currentScope, type ZrmScope } from '@zrm/core';
+import { inFlightTaintCount } from '@zrm/core/adapter';
 import type { PinoHooks } from './types.js';
 
 /**

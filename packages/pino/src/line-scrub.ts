@@ -1,4 +1,5 @@
-import { scrubJson, scrubString } from '@zrm/core';
+import { scrubString } from '@zrm/core';
+import { scrubJson } from '@zrm/core/adapter';
 
 function scrubValues(value: unknown): unknown {
   if (typeof value === 'string') return scrubString(value);

@@ -1,4 +1,5 @@
-import { isTainted, isTaintedRemembering, shortestTaintedLength } from '@zrm/core';
+import { isTainted } from '@zrm/core';
+import { isTaintedRemembering, shortestTaintedLength } from '@zrm/core/adapter';
 import { pinoSymbols, serializersSymbol } from './pino-symbols.js';
 import { serializerKeys, type Serializers } from './zrm-args.js';
 

@@ -1,4 +1,5 @@
-import { currentScope, messageSettings, redact } from '@zrm/core';
+import { currentScope, redact } from '@zrm/core';
+import { messageSettings } from '@zrm/core/adapter';
 import { LineMode, lineMode, passOrDecide, scrubUnlessPass } from './line-mode.js';
 import type { PinoHooks, PinoOptionsLike, ZeroRetentionLogOptions } from './types.js';
 import { scrubLine } from './line-scrub.js';

@@ -1,15 +1,15 @@
+import { redact } from '@zrm/core';
 import {
   UNREADABLE,
   isHttpRequest,
   isHttpResponse,
-  redact,
   redactMessage,
   redactParam,
   requestSummary,
   responseSummary,
   summarizeHttp,
   type MessageSettings,
-} from '@zrm/core';
+} from '@zrm/core/adapter';
 import { isErrorValue, safeError } from './safe-error.js';
 
 // Read once, not per value: a bundler or test runner may turn each use of an imported binding

@@ -1,10 +1,5 @@
-import {
-  emitRedaction,
-  inFlightTaintCount,
-  scrubString,
-  type MessageSettings,
-  type ZrmScope,
-} from '@zrm/core';
+import { scrubString, type ZrmScope } from '@zrm/core';
+import { emitRedaction, inFlightTaintCount, type MessageSettings } from '@zrm/core/adapter';
 import { safeChindings } from './bindings.js';
 import { LineMode, enterLineMode, lineMode } from './line-mode.js';
 import { ordinaryLineClean } from './ordinary-line.js';

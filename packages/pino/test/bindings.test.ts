@@ -1,4 +1,5 @@
-import { createScope, markSensitive, runWithScope } from '@zrm/core';
+import { markSensitive, runWithScope } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import { withZeroRetention } from '@zrm/pino';
 import { describe, expect, it } from 'vitest';
 import { PINOS, canary, capture } from './helpers.js';

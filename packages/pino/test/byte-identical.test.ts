@@ -1,5 +1,6 @@
 import type pino from 'pino';
-import { createScope, markSensitive, runWithScope } from '@zrm/core';
+import { markSensitive, runWithScope } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import { withZeroRetention } from '@zrm/pino';
 import type { LoggerOptions } from 'pino';
 import { describe, expect, it } from 'vitest';

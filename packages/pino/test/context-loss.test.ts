@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { createScope, definePolicy, markSensitive } from '@zrm/core';
+import { definePolicy, markSensitive } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import { pino as pinoLogger } from 'pino';
 import { withZeroRetention } from '@zrm/pino';
 import { describe, expect, it } from 'vitest';

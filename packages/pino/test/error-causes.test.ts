@@ -1,7 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createScope, definePolicy, markSensitive, runWithScope } from '@zrm/core';
+import { definePolicy, markSensitive, runWithScope } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import { withZeroRetention } from '@zrm/pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { contentErrors, rejectedAny, type ContentError } from '../../../test/support/errors.js';

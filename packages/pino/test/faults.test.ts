@@ -1,5 +1,6 @@
 import type pino from 'pino';
-import { createScope, definePolicy, markSensitive, type RedactionEvent } from '@zrm/core';
+import { definePolicy, markSensitive, type RedactionEvent } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import { withZeroRetention } from '@zrm/pino';
 import { describe, expect, it } from 'vitest';
 import { PINOS, canary, capture } from './helpers.js';

@@ -1,4 +1,5 @@
-import { REDACTED, createScope, definePolicy, markSensitive, runWithScope } from '@zrm/core';
+import { REDACTED, definePolicy, markSensitive, runWithScope } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import { withZeroRetention } from '@zrm/pino';
 import { describe, expect, it } from 'vitest';
 import { PINOS, canary, capture } from './helpers.js';

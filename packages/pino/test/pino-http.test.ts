@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { bindEmitterToScope, createScope, markSensitive } from '@zrm/core';
+import { bindEmitterToScope, markSensitive } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import { withZeroRetention } from '@zrm/pino';
 import pino from 'pino';
 import { pinoHttp } from 'pino-http';

@@ -1,4 +1,5 @@
-import { isTainted, isTaintedBytes, reportCrossContext } from '@zrm/core';
+import { isTainted } from '@zrm/core';
+import { isTaintedBytes, reportCrossContext } from '@zrm/core/adapter';
 import { isRecord, SINK, type Redaction } from './redaction.js';
 
 function holdsContent(attachment: unknown): boolean {

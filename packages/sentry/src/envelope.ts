@@ -1,10 +1,5 @@
-import {
-  inFlightTaintCount,
-  isTainted,
-  isTaintedBytes,
-  reportCrossContext,
-  type Policy,
-} from '@zrm/core';
+import { isTainted, type Policy } from '@zrm/core';
+import { inFlightTaintCount, isTaintedBytes, reportCrossContext } from '@zrm/core/adapter';
 import { cleanEvent, cleanSamplingContext } from './event.js';
 import type { ResolvedOptions } from './options.js';
 import {

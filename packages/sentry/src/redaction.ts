@@ -1,11 +1,5 @@
-import {
-  currentScope,
-  emitRedaction,
-  inFlightTaintCount,
-  redact,
-  REDACTED,
-  type Policy,
-} from '@zrm/core';
+import { currentScope, redact, REDACTED, type Policy } from '@zrm/core';
+import { emitRedaction, inFlightTaintCount } from '@zrm/core/adapter';
 import type { ResolvedOptions } from './options.js';
 import type { Fields } from './types.js';
 

@@ -1,13 +1,11 @@
+import { REDACTED, currentScope, type ZrmScope } from '@zrm/core';
 import {
-  REDACTED,
-  currentScope,
   emitRedaction,
   inFlightTaintCount,
   messageSettings,
   scrubJson,
   type MessageSettings,
-  type ZrmScope,
-} from '@zrm/core';
+} from '@zrm/core/adapter';
 import winston from 'winston';
 import type { Logform } from 'winston';
 import { FORMAT, hookLoggers, type WriteTimeFormat } from './logger-hook.js';

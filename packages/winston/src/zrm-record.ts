@@ -1,11 +1,5 @@
-import {
-  REDACTED,
-  UNREADABLE,
-  redact,
-  redactMessage,
-  redactParam,
-  type MessageSettings,
-} from '@zrm/core';
+import { REDACTED, redact } from '@zrm/core';
+import { UNREADABLE, redactMessage, redactParam, type MessageSettings } from '@zrm/core/adapter';
 import { FORMAT_TOKENS, LEVEL, MESSAGE, SPLAT } from './symbols.js';
 import type { WinstonInfo } from './types.js';
 

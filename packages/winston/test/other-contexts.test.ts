@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
-import { createScope, currentScope, definePolicy, markSensitive } from '@zrm/core';
+import { currentScope, definePolicy, markSensitive } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import { runWithScope, setDefaultPolicy, type RedactionEvent } from '@zrm/core';
 import { zeroRetentionFormat } from '@zrm/winston';
 import winston from 'winston';

@@ -1,12 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { markSensitive, type Policy, type ZrmScope } from '@zrm/core';
+import { isZrmError, markSensitive, type Policy, type ZrmScope } from '@zrm/core';
+import { decide, runEmitterInScope, whenDecided } from '@zrm/core/adapter';
 import { registerMessage } from './content-taint.js';
-import { parseJsonObject, readMessageFlag } from './message-flag.js';
+import { messageField, parseJsonObject } from './message-flag.js';
 import type { UpgradedSocket } from './types.js';
 
 const POLICY_VIOLATION = 1008;
-
-type Emit = (event: string | symbol, ...args: unknown[]) => boolean;
 
 function asText(data: unknown): string | undefined {
   if (typeof data === 'string') return data;
@@ -22,35 +21,14 @@ function binaryOf(data: unknown): unknown {
 
 interface ConnectionContext {
   scope: ZrmScope;
-  policy: Policy;
+  policy: Policy<IncomingMessage>;
   req: IncomingMessage;
   flag: string | false;
 }
 
-/** Is this principal entitled to ZRM? A throw counts as no; `undefined` entitled means yes. */
-function entitlement(policy: Policy, req: IncomingMessage): boolean | Promise<boolean> {
-  if (policy.entitled === undefined) return true;
-  try {
-    const answer = policy.entitled(req);
-    return answer instanceof Promise
-      ? answer.then(
-          (v) => v !== false,
-          () => false,
-        )
-      : answer !== false;
-  } catch {
-    return false;
-  }
-}
-
-function restrict(ws: UpgradedSocket, { policy, req }: ConnectionContext): void {
-  try {
-    const principal = policy.principal?.(req);
-    policy.onRestricted?.({ code: 'zero_retention_not_allowed', principal });
-  } catch {
-    // a notification hook must not change the answer
-  }
-  ws.close(POLICY_VIOLATION, 'zero_retention_not_allowed');
+/** Refuses the message and closes the connection with the error's code as the reason. */
+function refuse(ws: UpgradedSocket, error: unknown): void {
+  ws.close(POLICY_VIOLATION, isZrmError(error) ? error.code : 'internal_error');
 }
 
 /**
@@ -69,34 +47,58 @@ function onMessage(
   const mayFlag = flag !== false && text !== undefined && text.includes(flag);
   const parsed =
     text !== undefined && (mayFlag || scope.zeroRetention) ? parseJsonObject(text) : undefined;
-  if (mayFlag) {
-    const asked = readMessageFlag(parsed, flag);
-    if (asked !== 'none') {
-      const wasZeroRetention = scope.zeroRetention;
-      // fail closed: a message that asks for ZRM, or garbles the flag, is content
-      scope.tighten('message');
-      registerMessage(text, parsed, undefined, scope);
-      if (asked === 'invalid') {
-        ws.close(POLICY_VIOLATION, 'invalid_enable_logging');
-        return false;
-      }
-      if (wasZeroRetention) return true;
-      const entitled = entitlement(context.policy, context.req);
-      if (entitled === false) {
-        restrict(ws, context);
-        return false;
-      }
-      if (entitled instanceof Promise) {
-        void entitled.then((ok) => {
-          if (!ok) restrict(ws, context);
-        });
-      }
-      return true;
-    }
+  const field = mayFlag ? messageField(parsed, flag) : undefined;
+  if (field !== undefined) {
+    const current = { zeroRetention: scope.zeroRetention, source: scope.source };
+    const answer = decide(
+      { moment: 'message', request: context.req, current, flag: field, url: context.req.url },
+      context.policy,
+    );
+    if (answer === current) return passOn(ws, context, text, parsed, data, isBinary);
+    // fail closed: a message that asks for ZRM, or garbles the flag, is content while it is decided
+    scope.tighten('message');
+    registerMessage(text, parsed, undefined, scope);
+    let refused = false;
+    whenDecided(
+      answer,
+      () => undefined,
+      (error) => {
+        refused = true;
+        refuse(ws, error);
+      },
+    );
+    return !refused && statefulAllowed(ws, context, parsed);
   }
-  if (scope.zeroRetention)
-    registerMessage(text, parsed, isBinary === true ? binaryOf(data) : undefined, scope);
-  return true;
+  return passOn(ws, context, text, parsed, data, isBinary);
+}
+
+/** A message of a ZRM connection that carries a stateful parameter is refused, like an HTTP body with one. */
+function statefulAllowed(
+  ws: UpgradedSocket,
+  { scope, policy }: ConnectionContext,
+  parsed: unknown,
+): boolean {
+  if (!scope.zeroRetention) return true;
+  const current = { zeroRetention: true, source: scope.source };
+  const answer = decide({ moment: 'body', current, body: parsed }, policy);
+  if (!isZrmError(answer)) return true;
+  refuse(ws, answer);
+  return false;
+}
+
+/** In ZRM a received message is registered as content before the app sees it. */
+function passOn(
+  ws: UpgradedSocket,
+  context: ConnectionContext,
+  text: string | undefined,
+  parsed: unknown,
+  data: unknown,
+  isBinary: unknown,
+): boolean {
+  const { scope } = context;
+  if (!scope.zeroRetention) return true;
+  registerMessage(text, parsed, isBinary === true ? binaryOf(data) : undefined, scope);
+  return statefulAllowed(ws, context, parsed);
 }
 
 /**
@@ -106,23 +108,18 @@ function onMessage(
  */
 export function attachConnection(ws: UpgradedSocket, context: ConnectionContext): void {
   const { scope } = context;
-  const emit = ws.emit.bind(ws) as Emit;
-  ws.emit = (event: string | symbol, ...args: unknown[]): boolean =>
-    scope.run(() => {
-      if (event === 'message') {
-        if (!onMessage(ws, context, args[0], args[1])) return false;
-      } else if (
-        scope.zeroRetention &&
-        (event === 'ping' || event === 'pong' || event === 'close')
-      ) {
+  runEmitterInScope(ws, scope, {
+    endOn: 'close',
+    before(event, args) {
+      if (event === 'message') return onMessage(ws, context, args[0], args[1]);
+      if (scope.zeroRetention && (event === 'ping' || event === 'pong' || event === 'close')) {
         const payload = event === 'close' ? args[1] : args[0];
         if (Buffer.isBuffer(payload) && payload.length > 0) {
           markSensitive(payload);
           scope.register(payload.toString('utf8'));
         }
       }
-      const handled = emit(event, ...args);
-      if (event === 'close') scope.end();
-      return handled;
-    });
+      return true;
+    },
+  });
 }

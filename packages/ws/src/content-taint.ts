@@ -1,4 +1,5 @@
-import { registerContent, type ZrmScope } from '@zrm/core';
+import { type ZrmScope } from '@zrm/core';
+import { registerContent } from '@zrm/core/adapter';
 
 /**
  * Registers the content of a received message: in a JSON object every string

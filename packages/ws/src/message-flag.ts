@@ -1,19 +1,7 @@
-import { parseEnableLogging } from '@zrm/core';
-
-/** What a message says about the flag: ZRM asked, nothing (absent or `true`), or an invalid value. */
-export type MessageFlag = 'zrm' | 'none' | 'invalid';
-
-/** Reads the top-level `field` of a parsed JSON message, with the strictness of the query flag. */
-export function readMessageFlag(parsed: unknown, field: string): MessageFlag {
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return 'none';
-  if (!Object.hasOwn(parsed, field)) return 'none';
-  let value = (parsed as Record<string, unknown>)[field];
-  if (value === 0 || value === 1) value = String(value);
-  try {
-    return parseEnableLogging(value) === false ? 'zrm' : 'none';
-  } catch {
-    return 'invalid';
-  }
+/** The top-level `field` of a parsed JSON message as received; `undefined` when there is none. */
+export function messageField(parsed: unknown, field: string): unknown {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
+  return Object.hasOwn(parsed, field) ? (parsed as Record<string, unknown>)[field] : undefined;
 }
 
 /** A text frame worth parsing: a JSON object, and (for the flag) one that mentions the field. */

@@ -14,8 +14,12 @@ export interface WebSocketAdapterOptions {
   requestId?: (req: IncomingMessage) => string | undefined;
 }
 
-/** `zeroRetentionWebSocket(wss, options)`: a policy, or the policy's options plus adapter settings. */
-export type ZeroRetentionWebSocketOptions = Policy | (PolicyOptions & WebSocketAdapterOptions);
+/**
+ * `zeroRetentionWebSocket(wss, options)`: a policy or its options plus adapter settings. The callbacks receive the
+ * upgrade request (`IncomingMessage`), at the upgrade and for a mid-session flag.
+ */
+export type ZeroRetentionWebSocketOptions =
+  Policy<IncomingMessage> | (PolicyOptions<IncomingMessage> & WebSocketAdapterOptions);
 
 /** The connection as the adapter sees it: a `ws` WebSocket fits. */
 export interface UpgradedSocket extends EventEmitter {

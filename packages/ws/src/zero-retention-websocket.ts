@@ -1,15 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import {
-  registerQuery,
-  defaultRequestId,
-  decideRequest,
-  createScope,
-  definePolicy,
-  type Policy,
-  type ZrmDecision,
-  type ZrmScope,
-} from '@zrm/core';
+import { definePolicy, type Policy, type ZrmDecision, type ZrmScope } from '@zrm/core';
+import { createScope, decide, registerQuery, requestIdOf, whenDecided } from '@zrm/core/adapter';
 import { attachConnection } from './connection-scope.js';
 import { refuseUpgrade } from './refuse-upgrade.js';
 import type {
@@ -21,17 +13,6 @@ import type {
 const kInstalled = Symbol.for('@zrm/ws.installed');
 
 type UpgradeCallback = (client: UpgradedSocket, request: IncomingMessage) => void;
-
-function requestIdOf(options: ZeroRetentionWebSocketOptions, req: IncomingMessage): string {
-  const custom = 'requestId' in options ? options.requestId : undefined;
-  try {
-    const id = custom?.(req);
-    if (typeof id === 'string' && id !== '') return id;
-  } catch {
-    // fall back to the default id
-  }
-  return defaultRequestId(req);
-}
 
 /** A refused upgrade is answered in a ZRM scope, so nothing logged meanwhile keeps its query. */
 function refuse(
@@ -66,7 +47,7 @@ export function zeroRetentionWebSocket<S extends UpgradeHandlingServer>(
   if (marked[kInstalled] === true)
     throw new TypeError('zeroRetentionWebSocket: already installed on this server');
   marked[kInstalled] = true;
-  const policy = definePolicy(options);
+  const policy = definePolicy<IncomingMessage>(options);
   const flag =
     'messageFlag' in options && options.messageFlag !== undefined
       ? options.messageFlag
@@ -114,22 +95,12 @@ export function zeroRetentionWebSocket<S extends UpgradeHandlingServer>(
     cb: UpgradeCallback,
   ): void => {
     const url = req.url ?? '/';
-    const id = requestIdOf(options, req);
-    let decision: ZrmDecision | Promise<ZrmDecision>;
-    try {
-      decision = decideRequest(req, url, policy);
-    } catch (error) {
-      refuse(req, socket, url, error, policy, id);
-      return;
-    }
-    if (decision instanceof Promise) {
-      decision.then(
-        (d) => accept(req, socket, head, cb, d, url, id),
-        (error: unknown) => refuse(req, socket, url, error, policy, id),
-      );
-      return;
-    }
-    accept(req, socket, head, cb, decision, url, id);
+    const id = requestIdOf(req, 'requestId' in options ? options.requestId : undefined);
+    whenDecided(
+      decide({ moment: 'head', request: req, url, headers: req.headers }, policy),
+      (decision) => accept(req, socket, head, cb, decision, url, id),
+      (error) => refuse(req, socket, url, error, policy, id),
+    );
   };
 
   wss.on('headers', (headers: string[], req: IncomingMessage) => {

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
-  createScope,
   currentScope,
   definePolicy,
   isTainted,
@@ -10,6 +9,7 @@ import {
   type Policy,
   type RedactionEvent,
 } from '@zrm/core';
+import { createScope } from '@zrm/core/adapter';
 import {
   PostgresHistoryStore,
   guardHistory,

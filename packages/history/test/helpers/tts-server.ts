@@ -2,15 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  createScope,
-  markSensitive,
-  queryValues,
-  registerContent,
-  resolveZeroRetention,
-  type Policy,
-  type ZrmScope,
-} from '@zrm/core';
+import { markSensitive, resolveZeroRetention, type Policy, type ZrmScope } from '@zrm/core';
+import { createScope, queryValues, registerContent } from '@zrm/core/adapter';
 import type { HistoryItem } from '@zrm/history';
 import type { WriteBehind } from './write-behind.js';
 

@@ -3,15 +3,14 @@ import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import {
-  createScope,
   currentScope,
   definePolicy,
   markSensitive,
-  queryValues,
   resolveZeroRetention,
   runWithScope,
   ZrmError,
 } from '@zrm/core';
+import { createScope, queryValues } from '@zrm/core/adapter';
 import {
   PostgresHistoryStore,
   guardHistory,

@@ -1,13 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
   bindEmitterToScope,
-  createScope,
   definePolicy,
   markSensitive,
-  queryValues,
   resolveZeroRetention,
   type ZrmScope,
 } from '@zrm/core';
+import { createScope, queryValues } from '@zrm/core/adapter';
 
 const policy = definePolicy();
 
