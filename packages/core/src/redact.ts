@@ -16,30 +16,27 @@ import { KeyKind, classifyKey, keyKinds } from './sensitive-keys.js';
 import { state } from './state.js';
 import type { RedactOptions } from './types.js';
 
-// Read once, not per key: a bundler or test runner may turn each use of an imported binding into a property read.
-const { Sensitive, NotAllowed, Url, Stack } = KeyKind;
-
 /** The value under `key`, redacted; `key` is undefined for the root and array items. */
 function child(walk: Walk, key: string | undefined, value: unknown, depth: number): unknown {
   if (walk.zrm && key !== undefined) {
     switch (walk.keys.get(key) ?? classifyKey(walk.keys, key, walk.policy)) {
-      case Sensitive:
+      case KeyKind.Sensitive:
         return value === undefined || value === null ? value : placeholder(walk, value);
-      case NotAllowed:
+      case KeyKind.NotAllowed:
         if (typeof value !== 'object' || value === null) {
           return value === undefined || typeof value === 'function'
             ? value
             : placeholder(walk, value);
         }
         break;
-      case Url:
+      case KeyKind.Url:
         if (typeof value === 'string') {
           const out = scrubUrlWith(value, true, walk.policy);
           if (out !== value) walk.redacted++;
           return out;
         }
         break;
-      case Stack:
+      case KeyKind.Stack:
         // a serialized error's stack repeats its message in the first line: keep the frames only
         if (typeof value === 'string') return redactSerializedStack(walk, value);
         break;

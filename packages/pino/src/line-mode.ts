@@ -26,9 +26,6 @@ type LogMethod = Parameters<LogMethodHook>[1];
 
 let current: LineMode = LineMode.Pass;
 
-// Read once: bundlers and test runners may turn each use of an imported binding into a property read.
-const scopeNow = currentScope;
-
 export function lineMode(): LineMode {
   return current;
 }
@@ -55,7 +52,7 @@ export function passOrDecide(
   onThrow: (scope: ZrmScope) => void,
 ): LogMethodHook {
   return function logMethod(this: object, args, method) {
-    const scope = scopeNow();
+    const scope = currentScope();
     if (scope === undefined || scope.zeroRetention || inFlightTaintCount() > 0) {
       decide(this, args, method, scope);
       return;

@@ -12,10 +12,6 @@ import {
 } from '@zrm/core/adapter';
 import { isErrorValue, safeError } from './safe-error.js';
 
-// Read once, not per value: a bundler or test runner may turn each use of an imported binding
-// into a property read (vitest does, for the benchmarks).
-const hot = { redact, isErrorValue, isHttpRequest, isHttpResponse };
-
 type Serializer = (value: unknown) => unknown;
 export type Serializers = Readonly<Record<string | symbol, Serializer | undefined>>;
 
@@ -62,7 +58,7 @@ function isRedactableAsIs(source: object, serializers: Serializers, errorKey: st
       const value = readKey(source, key);
       if (typeof value !== 'object' || value === null) continue;
       // (an error needs no first pass without a serializer: the redactor shapes it the same way)
-      if (hot.isHttpRequest(value) || hot.isHttpResponse(value)) return false;
+      if (isHttpRequest(value) || isHttpResponse(value)) return false;
     }
     return true;
   } catch {
@@ -103,10 +99,10 @@ function safeMergingObject(
   errorKey: string,
 ): Record<string, unknown> {
   let source: object = input;
-  if (hot.isErrorValue(input)) source = { [errorKey]: input };
-  else if (hot.isHttpRequest(input)) source = { req: requestSummary(input) };
-  else if (hot.isHttpResponse(input)) source = { res: responseSummary(input) };
-  const safe = hot.redact(
+  if (isErrorValue(input)) source = { [errorKey]: input };
+  else if (isHttpRequest(input)) source = { req: requestSummary(input) };
+  else if (isHttpResponse(input)) source = { res: responseSummary(input) };
+  const safe = redact(
     isRedactableAsIs(source, serializers, errorKey)
       ? source
       : prepared(source, serializers, errorKey),

@@ -19,12 +19,6 @@ export interface LogSettings extends MessageSettings {
 }
 type Slots = Record<symbol, unknown>;
 
-// Read once, not per line: a bundler or test runner may turn each use of an imported binding
-// into a property read (vitest does, for the benchmarks).
-const hot = { pinoSymbols, zrmArgs, safeChindings, enterLineMode };
-const SERIALIZERS = serializersSymbol;
-const ZERO_RETENTION = LineMode.ZeroRetention;
-
 // While pino renders a ZRM line its serializers already ran (on raw values, inside zrmArgs).
 const NO_SERIALIZERS: Serializers = Object.freeze(Object.create(null) as Serializers);
 
@@ -53,7 +47,7 @@ function writeZeroRetention(
   scope: ZrmScope,
   settings: LogSettings,
 ): void {
-  const symbols = hot.pinoSymbols(logger);
+  const symbols = pinoSymbols(logger);
   if (symbols === undefined) return dropRecord(scope);
   const slots = logger as Slots;
   let safeArgs: unknown[];
@@ -61,32 +55,32 @@ function writeZeroRetention(
   let prefix: unknown;
   try {
     const errorKey = symbols.errorKey === undefined ? 'err' : slots[symbols.errorKey];
-    safeArgs = hot.zrmArgs(
+    safeArgs = zrmArgs(
       args,
-      slots[SERIALIZERS] as Serializers,
+      slots[serializersSymbol] as Serializers,
       typeof errorKey === 'string' ? errorKey : 'err',
       settings,
     );
-    chindings = hot.safeChindings(logger, String(slots[symbols.chindings]), scope.policy);
+    chindings = safeChindings(logger, String(slots[symbols.chindings]), scope.policy);
     prefix = symbols.msgPrefix === undefined ? undefined : slots[symbols.msgPrefix];
   } catch {
     return dropRecord(scope);
   }
   const ownChindings = slots[symbols.chindings];
-  const ownSerializers = slots[SERIALIZERS];
+  const ownSerializers = slots[serializersSymbol];
   slots[symbols.chindings] = chindings;
-  slots[SERIALIZERS] = NO_SERIALIZERS;
+  slots[serializersSymbol] = NO_SERIALIZERS;
   if (typeof prefix === 'string') slots[symbols.msgPrefix as symbol] = scrubString(prefix);
-  const previous = hot.enterLineMode(ZERO_RETENTION);
+  const previous = enterLineMode(LineMode.ZeroRetention);
   try {
     log.apply(logger, safeArgs);
   } catch {
     dropRecord(scope);
   } finally {
-    hot.enterLineMode(previous);
+    enterLineMode(previous);
     // assigned back, never deleted: deleting would switch the logger to slow dictionary mode
     slots[symbols.chindings] = ownChindings;
-    slots[SERIALIZERS] = ownSerializers;
+    slots[serializersSymbol] = ownSerializers;
     if (typeof prefix === 'string') slots[symbols.msgPrefix as symbol] = prefix;
   }
 }
