@@ -524,8 +524,22 @@ export type Capability =
   | 'json-body'
   /** request headers at decision time (W3C baggage) */
   | 'baggage'
-  /** a flag only a query string can spell: repeated, percent- or +-encoded, a bare or encoded name */
+  /** a flag only a query string can spell: repeated, `+` for a space, percent-encoded letters or digits, malformed escapes, a bare or encoded name */
   | 'query-flag';
+
+/** Percent-encoded letters and digits: a spelling, not a value (`%66alse` is `false`). */
+const ENCODED_ALPHANUMERIC = /%(3[0-9]|[46][1-9a-f]|[57][0-9a])/i;
+
+/** A value whose point is its query spelling; other values mean the same as decoded text (`false%20` is `'false '`). */
+function onlyInQuery(value: string): boolean {
+  if (value.includes('+') || ENCODED_ALPHANUMERIC.test(value)) return true;
+  try {
+    decodeURIComponent(value);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 /** The capabilities a row needs, read from its request. */
 export function needsOf(row: Row): Capability[] {
@@ -533,11 +547,7 @@ export function needsOf(row: Row): Capability[] {
   const needs: Capability[] = [];
   if (body !== undefined) needs.push('json-body');
   if (headers.baggage !== undefined) needs.push('baggage');
-  if (
-    enableLogging.length > 1 ||
-    enableLogging.some((value) => /[%+]/.test(value)) ||
-    query.includes('enable')
-  )
+  if (enableLogging.length > 1 || enableLogging.some(onlyInQuery) || query.includes('enable'))
     needs.push('query-flag');
   return needs;
 }

@@ -3,7 +3,7 @@ import { startWsApp } from './ws-app.js';
 import { closedWith, connect, modeOf } from './ws-client.js';
 import type { ConformanceRequest, Driver } from './types.js';
 
-/** The row's flag as a message field: JSON `false`/`true` for those words, the decoded text otherwise. */
+/** The row's flag as a message field: JSON `false`/`true` for those words, the percent-decoded text otherwise. */
 function messageFlag(request: ConformanceRequest): Record<string, unknown> {
   const [value] = request.enableLogging;
   if (value === undefined) return {};
