@@ -12,6 +12,7 @@ export interface KnownFailure {
 }
 
 export const KNOWN_FAILURES: readonly KnownFailure[] = [
+  // @zrm/express checks statefulParams in the query only (core's decideRequest); Fastify also reads the parsed body
   {
     driver: 'express 5',
     row: 'stateful param in the JSON body, enable_logging=false',
@@ -36,6 +37,7 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     observed: 'served zrm (200)',
     expected: 'refused 400 zero_retention_unavailable param=previous_request_ids',
   },
+  // @zrm/ws turns ZRM on from a message field without asking for stateful parameters (upgrade query or message)
   {
     driver: 'ws mid-session',
     row: 'stateful param in the query, enable_logging=false',
@@ -60,6 +62,7 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     observed: 'served zrm',
     expected: 'refused close 1008 zero_retention_unavailable',
   },
+  // ws/connection-scope.ts entitles on `!== false`; core requires `=== true`
   {
     driver: 'ws mid-session',
     row: 'entitled: undefined, enable_logging=false',
@@ -78,6 +81,7 @@ export const KNOWN_FAILURES: readonly KnownFailure[] = [
     observed: 'served zrm, onRestricted not called',
     expected: 'refused close 1008 zero_retention_not_allowed, onRestricted called',
   },
+  // ws/connection-scope.ts calls principal and onRestricted in one try: a throwing principal skips the hook (core passes undefined)
   {
     driver: 'ws mid-session',
     row: 'entitled: false, principal throws, enable_logging=false (refused, principal unknown)',
