@@ -1,0 +1,14 @@
+import { express4Driver, express5Driver } from './express.js';
+import { fastifyDriver } from './fastify.js';
+import { wsMessageDriver } from './ws-message.js';
+import { wsUpgradeDriver } from './ws-upgrade.js';
+import type { Driver } from './types.js';
+
+/** Every adapter the conformance table runs against. Add a driver: one file, one line here. */
+export const DRIVERS: readonly Driver[] = [
+  express5Driver,
+  express4Driver,
+  fastifyDriver,
+  wsUpgradeDriver,
+  wsMessageDriver,
+];
