@@ -7,8 +7,15 @@
 // --check writes nothing: it fails when a committed report differs from the
 // built declarations, is missing, or names an entry that no longer exists.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync } from 'node:fs';
-import { writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -319,6 +326,7 @@ function entryReport(pkg, entry, program, checker) {
   }
 
   const forgotten = new Map(); // symbol → first name it was referred by
+  const pending = []; // forgotten symbols still to print
   const collect = (node) => {
     for (const { identifier, full } of referencedNames(node)) {
       let symbol = checker.getSymbolAtLocation(identifier);
@@ -354,7 +362,6 @@ function entryReport(pkg, entry, program, checker) {
       pending.push(symbol);
     }
   };
-  const pending = [];
 
   const declarationsOf = (symbol) =>
     (symbol.declarations ?? [])
@@ -484,9 +491,11 @@ function entryReport(pkg, entry, program, checker) {
 /** Every report, `{ path → text }` with paths relative to the root, in package and entry order. */
 function generateReports(root) {
   const packages = (existsSync(join(root, 'packages')) ? publishedPackages(root) : []).map(
-    (pkg) => ({ pkg: { ...pkg, path: realpathSync(pkg.path) } }),
+    (found) => {
+      const pkg = { ...found, path: realpathSync(found.path) };
+      return { pkg, entries: entriesOf(root, pkg) };
+    },
   );
-  for (const item of packages) item.entries = entriesOf(root, item.pkg);
   const rootNames = packages.flatMap(({ entries }) => entries.map((entry) => entry.dts));
   for (const { entries } of packages)
     for (const entry of entries)
