@@ -103,7 +103,12 @@ const extra = process.argv.slice(3);
 switch (task) {
   case 'test': {
     const { lines, rest } = testLines(extra);
-    run(['run', 'build'], 'build (tsc -b)');
+    run(['run', 'build'], 'build (tsc -b, API reports)');
+    // the build rewrote the reports: the check compares with the committed ones (git's index)
+    run(
+      ['exec', 'node', 'scripts/api-report.mjs', '--check'],
+      'API report check (committed reports)',
+    );
     run(['run', 'pack-check'], 'pack check (tarballs, publint, attw, consumer app)');
     run(['run', 'typecheck'], 'typecheck');
     run(['run', 'lint'], 'lint (eslint + prettier)');

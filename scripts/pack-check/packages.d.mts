@@ -12,7 +12,8 @@ export interface ManifestTarget {
   target: string;
 }
 
-export declare function publishedPackages(): PublishedPackage[];
+/** `from`: the repository root (default: this one). */
+export declare function publishedPackages(from?: string): PublishedPackage[];
 export declare function manifestTargets(manifest: Record<string, unknown>): ManifestTarget[];
 export declare function entrySpecifiers(manifest: Record<string, unknown>): string[];
 export declare function runtimeTarget(

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 
 export const root = join(import.meta.dirname, '..', '..');
 
-/** Every packages/<dir>/package.json that is not private, in directory order. */
-export function publishedPackages() {
-  const dir = join(root, 'packages');
+/** Every packages/<dir>/package.json under `from` (the repository) that is not private, in directory order. */
+export function publishedPackages(from = root) {
+  const dir = join(from, 'packages');
   return readdirSync(dir, { withFileTypes: true })
     .filter((entry) => entry.isDirectory() && existsSync(join(dir, entry.name, 'package.json')))
     .map((entry) => {
