@@ -3,7 +3,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { PolicyOptions, RestrictionEvent } from '@zrm/core';
 import { DRIVERS } from './drivers/index.js';
 import type { ConformanceRequest, Driver, DriverApp } from './drivers/types.js';
-import { KNOWN_FAILURES, knownFailure, type KnownFailure } from './known-failures.js';
 import { acceptedOutcomes, describeObserved } from './outcome.js';
 import { FLAG_CANARY, POLICIES, ROWS, needsOf, type PolicyName, type Row } from './table.js';
 
@@ -43,16 +42,14 @@ function handlerLine(driver: Driver, canaries: Canaries): string {
 
 interface Split {
   runs: Row[];
-  fails: Row[];
   skips: Array<Row & { missing: string }>;
 }
 
 function split(driver: Driver): Split {
-  const out: Split = { runs: [], fails: [], skips: [] };
+  const out: Split = { runs: [], skips: [] };
   for (const row of ROWS) {
     const missing = needsOf(row).filter((need) => !driver.supports.has(need));
     if (missing.length > 0) out.skips.push({ ...row, missing: missing.join(', ') });
-    else if (knownFailure(driver.name, row.name) !== undefined) out.fails.push(row);
     else out.runs.push(row);
   }
   return out;
@@ -135,10 +132,8 @@ describe.each(named(DRIVERS))('conformance: %s', (_name, driver) => {
     }
   }
 
-  const { runs, fails, skips } = split(driver);
+  const { runs, skips } = split(driver);
   if (runs.length > 0) it.each(named(runs))('%s', (_row, row) => check(row));
-  if (fails.length > 0)
-    it.fails.each(named(fails))('%s [known failure]', (_row, row) => check(row));
   if (skips.length > 0)
     it.skip.each(skips.map((row) => [row.name, row.missing]))(
       '%s [not applicable: needs %s]',
@@ -165,17 +160,3 @@ describe.each(named(DRIVERS))('conformance: %s', (_name, driver) => {
     }
   });
 });
-
-if (KNOWN_FAILURES.length > 0)
-  describe('conformance: the known failures', () => {
-    const entries = KNOWN_FAILURES.map((failure): [string, string, KnownFailure] => [
-      failure.driver,
-      failure.row,
-      failure,
-    ]);
-    it.each(entries)('%s / %s names a driver and a row that runs on it', (_d, _r, failure) => {
-      const driver = DRIVERS.find((d) => d.name === failure.driver);
-      expect(driver, `no driver named ${failure.driver}`).toBeDefined();
-      expect(split(driver!).fails.map((row) => row.name)).toContain(failure.row);
-    });
-  });

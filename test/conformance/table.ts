@@ -2,8 +2,7 @@
  * The conformance table: the design's flag and policy semantics as rows that
  * every adapter must answer the same way. A row names a policy variant (one
  * server per driver per variant), the request, and the outcome the design
- * gives it. Rows are written to the design, not to what an adapter does today;
- * `known-failures.ts` lists where an adapter disagrees.
+ * gives it. Rows are written to the design, not to what an adapter does today.
  */
 import type { PolicyOptions } from '@zrm/core';
 
