@@ -1,5 +1,5 @@
 import { currentScope, isSensitiveKey, isTainted, redact, REDACTED, type Policy } from '@zrm/core';
-import { binaryPlaceholder, emitRedaction } from '@zrm/core/adapter';
+import { binaryPlaceholder, byteLength, emitRedaction } from '@zrm/core/adapter';
 
 const STACK_KEY = 'exception.stacktrace';
 const MESSAGE_KEY = 'exception.message';
@@ -37,10 +37,8 @@ function scrubText(text: string, policy: Policy): string {
   return typeof out === 'string' ? out : REDACTED;
 }
 
-function byteLength(value: unknown): number | undefined {
-  if (ArrayBuffer.isView(value)) return value.byteLength;
-  if (value instanceof ArrayBuffer) return value.byteLength;
-  return undefined;
+function binaryLength(value: unknown): number | undefined {
+  return typeof value === 'object' && value !== null ? byteLength(value) : undefined;
 }
 
 function isUrlKey(key: string, policy: Policy): boolean {
@@ -73,7 +71,7 @@ export function redactAttributes(
     ) {
       out[key] = value;
     } else if (isSensitiveKey(key, policy)) {
-      const bytes = byteLength(value);
+      const bytes = binaryLength(value);
       out[key] = bytes === undefined ? REDACTED : binaryPlaceholder(bytes);
       redacted++;
     } else if (typeof value !== 'string') {
