@@ -2,7 +2,8 @@ import type { EventEmitter } from 'node:events';
 import type { IncomingMessage } from 'node:http';
 import { WriteStream, unlink } from 'node:fs';
 import type { Readable } from 'node:stream';
-import { markSensitive, ZrmError, type ZrmScope } from '@zrm/core';
+import { ZrmError, type ZrmScope } from '@zrm/core';
+import { registerStreamData } from '@zrm/core/adapter';
 
 // busboy parses these two types and nothing else
 const FORM = /^\s*(?:multipart\/|application\/x-www-form-urlencoded)/i;
@@ -29,11 +30,7 @@ function refuseDisk(file: Readable, dest: WriteStream): void {
 
 /** Registers an uploaded file's bytes as they arrive, and refuses to let it be piped into a file. */
 function guardFile(file: Readable, scope: ZrmScope): void {
-  const emit = file.emit.bind(file) as (event: string | symbol, ...args: unknown[]) => boolean;
-  file.emit = (event: string | symbol, ...args: unknown[]): boolean => {
-    if (event === 'data') scope.run(() => markSensitive(args[0]));
-    return emit(event, ...args);
-  };
+  registerStreamData(file, scope);
   const pipe = file.pipe.bind(file);
   file.pipe = <T extends NodeJS.WritableStream>(dest: T, options?: { end?: boolean }): T => {
     if (dest instanceof WriteStream) {
