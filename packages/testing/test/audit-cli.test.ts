@@ -27,6 +27,7 @@ describe('zrm-audit command line', () => {
       '--config',
       '--api-key',
       '--api-key-header',
+      '--api-key-scheme',
       '--unentitled-api-key',
       '--forced-api-key',
       '--param',

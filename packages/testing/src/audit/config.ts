@@ -112,7 +112,11 @@ function merge(base: AuditConfig, patch: Record<string, unknown>): AuditConfig {
   return out as unknown as AuditConfig;
 }
 
-/** Checks a finished config; throws a content-free `AuditError` (`config_invalid`) naming the first bad key. */
+/**
+ * Checks a finished config and returns it with an empty `flagProbe` filled in
+ * (the first probe not forced into ZRM); throws a content-free `AuditError`
+ * naming the first bad key: `config_invalid`, or `usage` when it has no probes.
+ */
 export function validateAuditConfig(config: AuditConfig): AuditConfig {
   let url: URL;
   try {
@@ -204,7 +208,8 @@ function impliedSignals(layers: readonly Record<string, unknown>[]): OtlpSignal[
 /**
  * The generic defaults (`defaultAuditConfig()`), overlaid with a config file's
  * object, then with command-line options. The probes come from the file: a
- * config without any is a `config_invalid` error naming the key `probes`.
+ * config without any is a `usage` error (exit 2 on the command line) naming the
+ * key `probes`.
  */
 export function resolveAuditConfig(
   file: unknown,
