@@ -9,7 +9,7 @@ export { readDirectory, readFileFrom } from './read-directory.js';
 export { readHistoryTables, readPostgresTables } from './read-history-tables.js';
 export { runAudit } from './audit/run-audit.js';
 export { resolveAuditConfig, validateAuditConfig } from './audit/config.js';
-export { defaultAuditConfig, VOICE_API_PROBES, FLAG_TABLE_ROWS } from './audit/default-config.js';
+export { defaultAuditConfig, FLAG_TABLE_ROWS } from './audit/default-config.js';
 export { formatReport } from './audit/format-report.js';
 export { formatHtmlReport } from './audit/format-html.js';
 export { formatMarkdownReport } from './audit/format-markdown.js';

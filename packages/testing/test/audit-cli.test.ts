@@ -2,7 +2,8 @@ import { createServer } from 'node:net';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { audit } from './fixtures/audit-run.js';
+import { audit, writeExpectations } from './fixtures/audit-run.js';
+import { VOICE_CONFIG } from './fixtures/voice-probes.js';
 import type { AuditRun } from './fixtures/audit-run.js';
 import { startVoiceServiceIn } from './fixtures/voice-service.js';
 import { freePort, makeWorkspace } from './fixtures/workspace.js';
@@ -26,6 +27,7 @@ describe('zrm-audit command line', () => {
       '--config',
       '--api-key',
       '--api-key-header',
+      '--api-key-scheme',
       '--unentitled-api-key',
       '--forced-api-key',
       '--param',
@@ -108,10 +110,35 @@ describe('zrm-audit command line', () => {
     });
   });
 
+  it('answers a config without probes with a usage error naming the key, under --json and without', async () => {
+    const json = jsonError(await audit(['--json', '--url', 'http://127.0.0.1:1']));
+    expect(json).toEqual({
+      code: 'usage',
+      param: 'probes',
+      message:
+        'zrm-audit config: no probes: the config key "probes" must list at least one endpoint of the service (pass --config <file.json>; see the README).',
+    });
+    const ws = makeWorkspace();
+    try {
+      const file = join(ws.dir, 'empty.json');
+      writeFileSync(file, JSON.stringify({ probes: [], params: { secret: 'secret-value-789' } }));
+      const plain = await audit(['--url', 'http://127.0.0.1:1', '--config', file]);
+      expect(plain.code).toBe(2);
+      expect(plain.stdout).toBe('');
+      expect(plain.stderr).toBe(`${json.message}\n`);
+      expect(plain.stderr).not.toContain('secret-value-789');
+    } finally {
+      ws.remove();
+    }
+  });
+
   it('answers a service that does not answer, and a port already taken, with their codes', async () => {
+    const ws = makeWorkspace();
     const down = await audit([
       '--url',
       `http://127.0.0.1:${await freePort()}`,
+      '--config',
+      writeExpectations(ws),
       '--otlp-port',
       'off',
       '-q',
@@ -120,17 +147,28 @@ describe('zrm-audit command line', () => {
     expect(jsonError(down)).toMatchObject({ code: 'service_unreachable', param: 'baseUrl' });
     expect(down.stderr).toContain('did not answer');
 
-    const ws = makeWorkspace();
     const service = await startVoiceServiceIn(ws, 1);
+    const config = writeExpectations(ws);
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     try {
       const port = (taken.address() as { port: number }).port;
-      const busy = await audit(['--url', service.url, '--otlp-port', String(port), '-q', '--json']);
+      const busy = await audit([
+        '--url',
+        service.url,
+        '--config',
+        config,
+        '--otlp-port',
+        String(port),
+        '-q',
+        '--json',
+      ]);
       expect(jsonError(busy)).toMatchObject({ code: 'receiver_unavailable', param: 'otlp.port' });
       const unwritable = await audit([
         '--url',
         service.url,
+        '--config',
+        config,
         '--report',
         join(ws.dir, 'missing', 'r.html'),
         '--json',
@@ -170,7 +208,10 @@ describe('zrm-audit command line', () => {
       const typo = jsonError(await audit(args(['--config', file])));
       expect(typo).toMatchObject({ code: 'config_invalid', param: 'expectOrdinry' });
       expect(typo.message).toContain('unknown key "expectOrdinry"');
-      writeFileSync(file, JSON.stringify({ expectOrdinary: { traces: ['tts', 'nope'] } }));
+      writeFileSync(
+        file,
+        JSON.stringify({ ...VOICE_CONFIG, expectOrdinary: { traces: ['tts', 'nope'] } }),
+      );
       expect(jsonError(await audit(args(['--config', file])))).toMatchObject({
         code: 'config_invalid',
         param: 'expectOrdinary.traces',

@@ -1,9 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { VOICE_API_PROBES } from '@zrm/testing';
 import type { AuditReport } from '@zrm/testing';
 import { audit, writeExpectations } from './fixtures/audit-run.js';
+import { VOICE_CONFIG, VOICE_PROBES } from './fixtures/voice-probes.js';
 import { startVoiceService, startVoiceServiceIn } from './fixtures/voice-service.js';
 import type { VoiceService, VoiceServiceOptions } from './fixtures/voice-service.js';
 import { freePort, makeWorkspace } from './fixtures/workspace.js';
@@ -246,12 +246,16 @@ describe('zrm-audit against a live service', () => {
     expect(run.code).toBe(3);
   });
 
-  it('runs the probe matrix of a --config file instead of the built-in one', async () => {
+  it('runs the probe matrix of a --config file, its flag rows sent to the flag probe it names', async () => {
     const url = await start();
     const config = join(ws.dir, 'probes.json');
+    const { apiKeyHeader, apiKeyScheme, historyApi } = VOICE_CONFIG;
     writeFileSync(
       config,
       JSON.stringify({
+        apiKeyHeader,
+        apiKeyScheme,
+        historyApi,
         probes: [
           { name: 'speak', path: '/v1/text-to-speech/{voice}', body: 'json', textField: 'text' },
         ],
@@ -349,10 +353,14 @@ describe('zrm-audit flag table on a websocket', () => {
     });
     try {
       const config = join(ws.dir, 'ws-flags.json');
-      const wsProbe = VOICE_API_PROBES.find((p) => p.body === 'websocket');
+      const wsProbe = VOICE_PROBES.find((p) => p.body === 'websocket');
       writeFileSync(
         config,
-        JSON.stringify({ probes: [{ ...wsProbe, checkHeaders: true }], flagProbe: 'tts-ws' }),
+        JSON.stringify({
+          ...VOICE_CONFIG,
+          probes: [{ ...wsProbe, checkHeaders: true }],
+          flagProbe: 'tts-ws',
+        }),
       );
       const run = await audit(
         [
@@ -409,6 +417,7 @@ describe('zrm-audit with text in the URL', () => {
         writeFileSync(
           config,
           JSON.stringify({
+            ...VOICE_CONFIG,
             probes: [
               {
                 name: 'tts-url',

@@ -1,7 +1,7 @@
 import { AuditError } from './audit-error.js';
 import { defaultAuditConfig } from './default-config.js';
 import type { OtlpSignal } from '../types.js';
-import type { AuditConfig, OrdinaryExpectation, ProbeConfig } from './types.js';
+import type { AuditConfig, HistoryApiConfig, OrdinaryExpectation, ProbeConfig } from './types.js';
 
 const NAME = /^[A-Za-z0-9-]{1,32}$/;
 const BODIES = new Set(['json', 'multipart', 'websocket', 'none']);
@@ -84,6 +84,24 @@ function checkSentry(sentry: AuditConfig['sentry']): void {
     throw invalid('sentry.host', 'sentry.host must be a host name or address.');
 }
 
+function checkHistoryApi(history: AuditConfig['historyApi']): void {
+  if (history === false) return;
+  const shape = '"historyApi" must be false or { listPath, idKey, itemPaths, maxItems }';
+  if (!isObject(history)) throw invalid('historyApi', `${shape}.`);
+  const { listPath, idKey, itemPaths, maxItems } = history as Partial<HistoryApiConfig>;
+  if (typeof listPath !== 'string' || !listPath.startsWith('/'))
+    throw invalid('historyApi.listPath', `${shape}: listPath must start with "/".`);
+  if (typeof idKey !== 'string' || idKey === '')
+    throw invalid('historyApi.idKey', `${shape}: idKey must name the JSON key of an item's id.`);
+  if (
+    !Array.isArray(itemPaths) ||
+    itemPaths.some((path) => typeof path !== 'string' || !path.startsWith('/'))
+  )
+    throw invalid('historyApi.itemPaths', `${shape}: itemPaths must be a list of paths.`);
+  if (!Number.isInteger(maxItems) || maxItems! < 1 || maxItems! > 100_000)
+    throw invalid('historyApi.maxItems', `${shape}: maxItems must be a whole number, 1-100000.`);
+}
+
 function merge(base: AuditConfig, patch: Record<string, unknown>): AuditConfig {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(patch)) {
@@ -94,7 +112,11 @@ function merge(base: AuditConfig, patch: Record<string, unknown>): AuditConfig {
   return out as unknown as AuditConfig;
 }
 
-/** Checks a finished config; throws a content-free `AuditError` (`config_invalid`) naming the first bad key. */
+/**
+ * Checks a finished config and returns it with an empty `flagProbe` filled in
+ * (the first probe not forced into ZRM); throws a content-free `AuditError`
+ * naming the first bad key: `config_invalid`, or `usage` when it has no probes.
+ */
 export function validateAuditConfig(config: AuditConfig): AuditConfig {
   let url: URL;
   try {
@@ -110,18 +132,31 @@ export function validateAuditConfig(config: AuditConfig): AuditConfig {
   }
   if (!isObject(config.params) || Object.values(config.params).some((v) => typeof v !== 'string'))
     throw invalid('params', '"params" must map names to strings.');
-  if (!Array.isArray(config.probes) || config.probes.length === 0) {
-    throw invalid('probes', '"probes" must be a non-empty list.');
+  if (!Array.isArray(config.probes)) throw invalid('probes', '"probes" must be a list.');
+  if (config.probes.length === 0) {
+    // nothing to audit: a usage error, as there is no built-in matrix to fall back on
+    throw new AuditError(
+      'usage',
+      'zrm-audit config: no probes: the config key "probes" must list at least one endpoint of the service (pass --config <file.json>; see the README).',
+      { param: 'probes' },
+    );
   }
   config.probes.forEach((probe, i) => checkProbe(probe, i, config.params));
   const names = new Set(config.probes.map((p) => p.name));
   if (names.size !== config.probes.length) throw invalid('probes', 'probe names must be unique.');
   if (!Array.isArray(config.flagRows)) throw invalid('flagRows', '"flagRows" must be a list.');
-  if (config.flagRows.length > 0 && !names.has(config.flagProbe)) {
+  if (typeof config.flagProbe !== 'string')
+    throw invalid('flagProbe', '"flagProbe" must be a probe name.');
+  // no flag probe named: the first probe of the matrix whose policy does not force ZRM (the
+  // flag table's ordinary rows cannot be ordinary there), else the first probe
+  const first = config.probes.find((p) => p.forcedZeroRetention !== true) ?? config.probes[0]!;
+  const flagProbe = config.flagProbe === '' ? first.name : config.flagProbe;
+  if (config.flagRows.length > 0 && !names.has(flagProbe)) {
     throw invalid('flagProbe', '"flagProbe" must name a probe of the matrix.');
   }
   checkOtlp(config.otlp);
   checkSentry(config.sentry);
+  checkHistoryApi(config.historyApi);
   for (const key of ['logFiles', 'stdoutFiles', 'tempDirs'] as const) {
     const list: unknown = config[key];
     if (!Array.isArray(list) || list.some((f) => typeof f !== 'string' || f === ''))
@@ -143,7 +178,13 @@ export function validateAuditConfig(config: AuditConfig): AuditConfig {
   if (typeof config.apiKeyHeader !== 'string' || !/^[A-Za-z0-9-]+$/.test(config.apiKeyHeader)) {
     throw invalid('apiKeyHeader', 'the API key header must be a header name.');
   }
-  return config;
+  if (typeof config.apiKeyScheme !== 'string' || !/^[A-Za-z0-9._~+-]*$/.test(config.apiKeyScheme)) {
+    throw invalid(
+      'apiKeyScheme',
+      'the API key scheme must be one word (Bearer) or "" for the bare key.',
+    );
+  }
+  return { ...config, flagProbe };
 }
 
 /**
@@ -164,7 +205,12 @@ function impliedSignals(layers: readonly Record<string, unknown>[]): OtlpSignal[
   return signals;
 }
 
-/** The default voice-API matrix, overlaid with a config file's object, then with command-line options. */
+/**
+ * The generic defaults (`defaultAuditConfig()`), overlaid with a config file's
+ * object, then with command-line options. The probes come from the file: a
+ * config without any is a `usage` error (exit 2 on the command line) naming the
+ * key `probes`.
+ */
 export function resolveAuditConfig(
   file: unknown,
   overrides: Record<string, unknown> = {},
@@ -192,6 +238,10 @@ export function resolveAuditConfig(
       signals: named ? given.signals! : impliedSignals(layers),
     };
   }
+  // a `historyApi` object without maxItems fetches at most 200 items
+  const history: unknown = config.historyApi;
+  if (isObject(history) && !('maxItems' in history))
+    config.historyApi = { ...history, maxItems: 200 } as unknown as AuditConfig['historyApi'];
   // a `sentry` object without a host (`--sentry-port` alone) listens on loopback
   if (isObject(config.sentry))
     config.sentry = {

@@ -1,29 +1,4 @@
-import type { AuditConfig, FlagRowConfig, ProbeConfig } from './types.js';
-
-/** The probe matrix of a voice API shaped like the one in the design (text-to-speech, speech-to-text, websocket). */
-export const VOICE_API_PROBES: readonly ProbeConfig[] = [
-  {
-    name: 'tts',
-    path: '/v1/text-to-speech/{voice_id}',
-    body: 'json',
-    textField: 'text',
-    fields: { model_id: 'eleven_multilingual_v2' },
-  },
-  {
-    name: 'stt',
-    path: '/v1/speech-to-text',
-    body: 'multipart',
-    audioField: 'file',
-    fields: { model_id: 'scribe_v1' },
-    responseTextField: 'text',
-  },
-  {
-    name: 'tts-ws',
-    path: '/v1/text-to-speech/{voice_id}/stream-input?model_id=eleven_multilingual_v2',
-    body: 'websocket',
-    messages: [{ text: ' ' }, { text: '{{text}} ', try_trigger_generation: true }, { text: '' }],
-  },
-];
+import type { AuditConfig, FlagRowConfig } from './types.js';
 
 /** The rows of the design's flag table that every service must answer the same way. */
 export const FLAG_TABLE_ROWS: readonly FlagRowConfig[] = [
@@ -66,25 +41,27 @@ export const FLAG_TABLE_ROWS: readonly FlagRowConfig[] = [
   },
 ];
 
-/** Everything but the service's URL and the sinks, which only the user knows. */
+/**
+ * The generic defaults: everything but the service's URL, its probes and the
+ * sinks, which only the user knows. No probes (an audit needs at least one,
+ * from `--config`), the flag rows sent to the first probe, an API key (when
+ * one is given) sent as `Authorization: Bearer <key>`, no history API.
+ */
 export function defaultAuditConfig(): AuditConfig {
   return {
     baseUrl: '',
-    apiKeyHeader: 'xi-api-key',
-    params: { voice_id: '21m00Tcm4TlvDq8ikWAM' },
-    probes: structuredClone([...VOICE_API_PROBES]),
-    flagProbe: 'tts',
+    apiKeyHeader: 'authorization',
+    apiKeyScheme: 'Bearer',
+    params: {},
+    probes: [],
+    // '' = the first probe of the matrix (not one forced into ZRM)
+    flagProbe: '',
     flagRows: structuredClone([...FLAG_TABLE_ROWS]),
     logFiles: [],
     stdoutFiles: [],
     tempDirs: [],
     otlp: { host: '127.0.0.1', port: 4318, signals: ['traces'] },
-    historyApi: {
-      listPath: '/v1/history?page_size=1000',
-      idKey: 'history_item_id',
-      itemPaths: ['/v1/history/{id}'],
-      maxItems: 200,
-    },
+    historyApi: false,
     sentry: false,
     postgres: false,
     expectOrdinary: {

@@ -20,15 +20,19 @@ Verdict and exit code
 
 Target
   -u, --url <url>              Base URL of the service (required unless in --config).
-  -c, --config <file.json>     Probe config; overrides the built-in voice-API matrix
-                               (keys: probes, flagProbe, flagRows, params, logFiles,
-                               stdoutFiles, tempDirs, otlp, sentry, historyApi, postgres,
-                               expectOrdinary, waitMs, settleMs, timeoutMs, apiKeyHeader). See the README.
-  --api-key <key>              API key sent on every request (or env ZRM_AUDIT_API_KEY).
-  --api-key-header <name>      Header that carries it (default: xi-api-key).
+  -c, --config <file.json>     Probe config (keys: probes, flagProbe, flagRows, params,
+                               logFiles, stdoutFiles, tempDirs, otlp, sentry, historyApi,
+                               postgres, expectOrdinary, waitMs, settleMs, timeoutMs,
+                               apiKeyHeader, apiKeyScheme). There is no built-in matrix:
+                               "probes" must list at least one endpoint. See the README.
+  --api-key <key>              API key sent on every request (or env ZRM_AUDIT_API_KEY);
+                               none unless given.
+  --api-key-header <name>      Header that carries it (default: authorization).
+  --api-key-scheme <word>      Written before the key: "<word> <key>" (default: Bearer;
+                               "" sends the bare key, as in x-api-key).
   --unentitled-api-key <key>   A key not entitled to ZRM: adds the 403 row.
   --forced-api-key <key>       A key forced into ZRM by policy: adds the forced row.
-  --param <name=value>         Fills {name} in probe paths (default voice_id=21m00Tcm4TlvDq8ikWAM).
+  --param <name=value>         Fills {name} in probe paths (default: none).
                                Repeatable.
 
 Sinks to scan (each one asked for must show evidence)
@@ -49,7 +53,8 @@ Sinks to scan (each one asked for must show evidence)
                                one); point the service's DSN at
                                http://public@127.0.0.1:<port>/1. Its envelopes are sink
                                sentry (default off).
-  --skip-history-api           Do not read GET /v1/history (and each item) through the API.
+  --skip-history-api           Do not read the service's history API (config key
+                               historyApi; off unless the config sets it).
   --postgres-url <url>         Also dump the history tables of this Postgres database.
   --history-table <name>       Table(s) to dump (default: every user table). Repeatable.
 
@@ -66,8 +71,8 @@ Timing and output
   -h, --help                   This text.
 
 Examples
-  zrm-audit --url http://127.0.0.1:3000 --api-key $KEY \\
-    --log-file /var/log/voice-api.log --temp-dir /tmp/voice-uploads \\
+  zrm-audit --url http://127.0.0.1:3000 -c probes.json --api-key $KEY \\
+    --log-file /var/log/app.log --temp-dir /tmp/uploads \\
     --otlp-port 4318 --otlp-signals traces,logs --report audit.html
   zrm-audit -c probes.json --postgres-url postgres://user:pass@127.0.0.1/app --json > report.json
 `;

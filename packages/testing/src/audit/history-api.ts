@@ -1,5 +1,5 @@
 import type { CapturedChunk } from '../types.js';
-import { probeUrl, readField } from './probe-url.js';
+import { apiKeyHeaders, probeUrl, readField } from './probe-url.js';
 import type { ApiKeyRole, AuditConfig, HistoryApiConfig } from './types.js';
 
 /** An API key the audit used, with the role it played. */
@@ -19,8 +19,7 @@ async function get(
   path: string,
   apiKey: string | undefined,
 ): Promise<{ status: number; body: Buffer }> {
-  const headers: Record<string, string> = {};
-  if (apiKey !== undefined) headers[config.apiKeyHeader] = apiKey;
+  const headers = apiKeyHeaders(config, apiKey);
   try {
     const response = await fetch(probeUrl(config.baseUrl, path, config.params, ''), {
       headers,

@@ -19,6 +19,7 @@ const OPTIONS = {
   config: { type: 'string', short: 'c' },
   'api-key': { type: 'string' },
   'api-key-header': { type: 'string' },
+  'api-key-scheme': { type: 'string' },
   'unentitled-api-key': { type: 'string' },
   'forced-api-key': { type: 'string' },
   param: { type: 'string', multiple: true },
@@ -184,6 +185,7 @@ export async function parseCliArgs(
   const apiKey = values['api-key'] ?? env.ZRM_AUDIT_API_KEY;
   if (apiKey !== undefined) overrides.apiKey = apiKey;
   if (values['api-key-header'] !== undefined) overrides.apiKeyHeader = values['api-key-header'];
+  if (values['api-key-scheme'] !== undefined) overrides.apiKeyScheme = values['api-key-scheme'];
   if (values['unentitled-api-key'] !== undefined)
     overrides.unentitledApiKey = values['unentitled-api-key'];
   if (values['forced-api-key'] !== undefined) overrides.forcedApiKey = values['forced-api-key'];

@@ -125,7 +125,10 @@ export function planRequests(config: AuditConfig): {
     });
   }
   // the closing request is an ordinary one: never to a probe whose endpoint forces ZRM
-  const closingProbe = flagProbe ?? config.probes.find((p) => p.forcedZeroRetention !== true);
+  const closingProbe =
+    flagProbe?.forcedZeroRetention === true || flagProbe === undefined
+      ? config.probes.find((p) => p.forcedZeroRetention !== true)
+      : flagProbe;
   const unflagged = config.probes.map((probe) => probeRequest(config, probe, 'ordinary'));
   const requests = [
     ...unflagged.filter((r) => r.mode === 'ordinary'),

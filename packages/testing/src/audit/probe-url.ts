@@ -1,4 +1,5 @@
 import { ZrmError } from '@zrm/core';
+import type { AuditConfig } from './types.js';
 
 /** Base URL + path with `{name}` placeholders filled + an extra raw query. */
 export function probeUrl(
@@ -22,6 +23,16 @@ export function probeUrl(
   });
   const joined = query === '' ? filled : `${filled}${filled.includes('?') ? '&' : '?'}${query}`;
   return new URL(joined, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+}
+
+/** The header carrying an API key (`authorization: Bearer <key>` by default); none without a key. */
+export function apiKeyHeaders(
+  config: Pick<AuditConfig, 'apiKeyHeader' | 'apiKeyScheme'>,
+  key: string | undefined,
+): Record<string, string> {
+  if (key === undefined) return {};
+  const value = config.apiKeyScheme === '' ? key : `${config.apiKeyScheme} ${key}`;
+  return { [config.apiKeyHeader]: value };
 }
 
 /** Sets `value` at a dot path inside a copy of `fields`. */

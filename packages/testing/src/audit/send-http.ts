@@ -1,4 +1,4 @@
-import { probeUrl, withField } from './probe-url.js';
+import { apiKeyHeaders, probeUrl, withField } from './probe-url.js';
 import { parseJson, queryOf } from './probe-reply.js';
 import type { ProbeReply, ProbeSend } from './probe-reply.js';
 import type { AuditConfig } from './types.js';
@@ -35,8 +35,10 @@ function requestBody(send: ProbeSend): { body?: string | FormData; type?: string
 export async function sendHttp(config: AuditConfig, send: ProbeSend): Promise<ProbeReply> {
   const url = probeUrl(config.baseUrl, send.probe.path, config.params, queryOf(send));
   const method = send.probe.method ?? (send.probe.body === 'none' ? 'GET' : 'POST');
-  const headers: Record<string, string> = { accept: '*/*' };
-  if (send.apiKey !== undefined) headers[config.apiKeyHeader] = send.apiKey;
+  const headers: Record<string, string> = {
+    accept: '*/*',
+    ...apiKeyHeaders(config, send.apiKey),
+  };
   const { body, type } = requestBody(send);
   if (type !== undefined) headers['content-type'] = type;
   const response = await fetch(url, {

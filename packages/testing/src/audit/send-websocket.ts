@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { fillTemplate, probeUrl } from './probe-url.js';
+import { apiKeyHeaders, fillTemplate, probeUrl } from './probe-url.js';
 import { headerValue, parseJson, queryOf } from './probe-reply.js';
 import type { ProbeReply, ProbeSend } from './probe-reply.js';
 import type { AuditConfig } from './types.js';
@@ -8,8 +8,7 @@ import type { AuditConfig } from './types.js';
 export function sendWebSocket(config: AuditConfig, send: ProbeSend): Promise<ProbeReply> {
   const url = probeUrl(config.baseUrl, send.probe.path, config.params, queryOf(send));
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  const headers: Record<string, string> = {};
-  if (send.apiKey !== undefined) headers[config.apiKeyHeader] = send.apiKey;
+  const headers = apiKeyHeaders(config, send.apiKey);
   const text = send.text?.value ?? '';
   const audio = send.audio === undefined ? '' : Buffer.from(send.audio.bytes).toString('base64');
   const messages = (send.probe.messages ?? []).map((m) =>

@@ -76,23 +76,34 @@ export interface HistoryApiConfig {
   idKey: string;
   /** Paths fetched for each id found (`{id}` is replaced); e.g. the item and its audio. */
   itemPaths: string[];
-  /** Largest number of items fetched. */
+  /** Largest number of items fetched (200 when a config file leaves it out). */
   maxItems: number;
 }
 
 export interface AuditConfig {
   /** Base URL of the running service, e.g. http://127.0.0.1:3000. */
   baseUrl: string;
+  /** Sent on every request when given (`--api-key`); no API key otherwise. */
   apiKey?: string;
+  /** Header that carries the API key; default `authorization`. */
   apiKeyHeader: string;
+  /**
+   * Scheme written before the key in that header, `<scheme> <key>`; default
+   * `Bearer`; `''` sends the bare key (a vendor header such as `x-api-key`).
+   */
+  apiKeyScheme: string;
   /** A key whose principal may not use ZRM (enables the 403 row). */
   unentitledApiKey?: string;
   /** A key whose tenant or agent is forced into ZRM (enables the forced row). */
   forcedApiKey?: string;
   /** Values for `{name}` placeholders in paths. */
   params: Record<string, string>;
+  /** The endpoints to probe; none by default, and an audit needs at least one. */
   probes: ProbeConfig[];
-  /** Name of the probe the flag rows are sent to. */
+  /**
+   * Name of the probe the flag rows are sent to; `''` (the default) is the
+   * first probe not marked `forcedZeroRetention`.
+   */
   flagProbe: string;
   flagRows: FlagRowConfig[];
   logFiles: string[];
@@ -110,6 +121,7 @@ export interface AuditConfig {
    * (`http://public@host:port/1`); false to skip. Its envelopes are one sink, `sentry`.
    */
   sentry: false | { host: string; port: number };
+  /** The service's own history API, read for every API key used; false (the default) to skip. */
   historyApi: false | HistoryApiConfig;
   postgres: false | { url: string; tables?: string[] };
   expectOrdinary: {
