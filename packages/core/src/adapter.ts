@@ -30,6 +30,7 @@ export {
   registerContent,
 } from './request-content.js';
 export type { RequestWithHeaders } from './request-content.js';
+export { openRequestScope, registerParsedBody } from './request-scope.js';
 
 // the answer to a refusal or error
 export { errorResponse, writeErrorResponse } from './error-response.js';

@@ -1,5 +1,6 @@
 import { express4Driver, express5Driver } from './express.js';
 import { fastifyDriver } from './fastify.js';
+import { koa2Driver, koa3Driver } from './koa.js';
 import { wsMessageDriver } from './ws-message.js';
 import { wsUpgradeDriver } from './ws-upgrade.js';
 import type { Driver } from './types.js';
@@ -11,4 +12,6 @@ export const DRIVERS: readonly Driver[] = [
   fastifyDriver,
   wsUpgradeDriver,
   wsMessageDriver,
+  koa3Driver,
+  koa2Driver,
 ];

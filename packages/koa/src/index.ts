@@ -1,0 +1,7 @@
+export { zeroRetention } from './middleware.js';
+export type {
+  KoaAdapterOptions,
+  KoaContext,
+  ZeroRetentionKoaOptions,
+  ZeroRetentionMiddleware,
+} from './types.js';
