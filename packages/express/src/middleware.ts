@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { definePolicy, type Policy, type ZrmDecision, type ZrmScope } from '@zrm/core';
+import { definePolicy, isZrmError, type Policy, type ZrmDecision, type ZrmScope } from '@zrm/core';
 import {
   createScope,
   decide,
+  isThenable,
   registerQuery,
   requestIdOf,
   runEmitterInScope,
@@ -101,8 +102,17 @@ export function zeroRetention(options: ZeroRetentionOptions = {}): ZeroRetention
   ): void {
     const url = req.originalUrl ?? req.url ?? '/';
     const id = requestIdOf(req as ExpressRequest, customId);
+    const decided = decide(
+      { moment: 'head', request: req as ExpressRequest, url, headers: req.headers },
+      policy,
+    );
+    // decided at once (every request without an asynchronous policy answer): no callbacks to allocate
+    if (!isThenable(decided) && !isZrmError(decided)) {
+      start(req, res, next, url, open(req, res, decided, policy, id), decided);
+      return;
+    }
     whenDecided(
-      decide({ moment: 'head', request: req as ExpressRequest, url, headers: req.headers }, policy),
+      decided,
       (decision) => start(req, res, next, url, open(req, res, decision, policy, id), decision),
       (error) => refuse(req, res, url, error, policy, id),
     );

@@ -6,7 +6,7 @@ import {
   type ZrmDecision,
   type ZrmScope,
 } from '@zrm/core';
-import { createScope, decide, registerQuery, whenDecided } from '@zrm/core/adapter';
+import { createScope, decide, isThenable, registerQuery, whenDecided } from '@zrm/core/adapter';
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EventEmitter } from 'node:events';
@@ -125,8 +125,14 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
 
   fastify.addHook('onRequest', function zeroRetentionOnRequest(request, reply, next) {
     const url = request.raw.url ?? '/';
+    const decided = decide({ moment: 'head', request, url, headers: request.headers }, policy);
+    // decided at once (every request without an asynchronous policy answer): no callbacks to allocate
+    if (!isThenable(decided) && !isZrmError(decided)) {
+      start(request, reply, decided, next);
+      return;
+    }
     whenDecided(
-      decide({ moment: 'head', request, url, headers: request.headers }, policy),
+      decided,
       (decision) => start(request, reply, decision, next),
       (error) => refuse(request, reply, error, next),
     );
