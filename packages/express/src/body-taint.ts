@@ -1,12 +1,11 @@
-import { isZrmError, type ZrmDecision, type ZrmScope } from '@zrm/core';
-import { decide, registerContent } from '@zrm/core/adapter';
+import type { ZrmDecision, ZrmScope } from '@zrm/core';
+import { registerParsedBody } from '@zrm/core/adapter';
 
 /** Registers a parsed body as content, then asks the decision again: a stateful parameter in it is refused. */
 function parsed(body: unknown, scope: ZrmScope, decision: ZrmDecision): void {
-  registerContent(body, scope);
-  const answer = decide({ moment: 'body', current: decision, body }, scope.policy);
+  const refusal = registerParsedBody(body, scope, decision);
   // thrown where the body parser assigns `req.body`: Express's body parsers pass it to `next(error)`
-  if (isZrmError(answer)) throw answer;
+  if (refusal !== undefined) throw refusal;
 }
 
 /**

@@ -1,12 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { definePolicy, isZrmError, type Policy, type ZrmDecision, type ZrmScope } from '@zrm/core';
 import {
-  createScope,
   decide,
   isThenable,
+  openRequestScope,
   registerQuery,
   requestIdOf,
-  runEmitterInScope,
   whenDecided,
   writeErrorResponse,
 } from '@zrm/core/adapter';
@@ -36,15 +35,8 @@ function open(
   policy: Policy<ExpressRequest>,
   requestId: string,
 ): ZrmScope {
-  const scope = createScope({
-    zeroRetention: decision.zeroRetention,
-    source: decision.source,
-    requestId,
-    policy,
-  });
+  const scope = openRequestScope(req, res, decision, policy, requestId);
   req[kScope] = scope;
-  runEmitterInScope(req, scope);
-  runEmitterInScope(res, scope, { endOn: 'close' });
   return scope;
 }
 
