@@ -172,6 +172,20 @@ describe('forms and uploads', () => {
       expect(off.logs.text()).toContain(probe);
   });
 
+  it('registers the bytes of c.req.arrayBuffer() (hex, base64); ordinary bytes kept', async () => {
+    const zrm = audioCanary();
+    const ordinary = audioCanary();
+    const { logs, url } = await start(true);
+    await send(logs, url, '/bytes?enable_logging=false', {
+      body: zrm,
+      type: 'application/octet-stream',
+    });
+    await send(logs, url, '/bytes', { body: ordinary, type: 'application/octet-stream' });
+    expect(logs.text()).toContain('"msg":"bytes hex=');
+    for (const probe of binaryForms(zrm)) expect(logs.text()).not.toContain(probe);
+    for (const probe of binaryForms(ordinary)) expect(logs.text()).toContain(probe);
+  });
+
   it('keeps an ordinary upload complete', async () => {
     const note = canary('ordinary-note');
     const name = `${canary('ordinary-file')}.wav`;

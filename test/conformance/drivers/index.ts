@@ -1,5 +1,6 @@
 import { express4Driver, express5Driver } from './express.js';
 import { fastifyDriver } from './fastify.js';
+import { honoDriver } from './hono.js';
 import { wsMessageDriver } from './ws-message.js';
 import { wsUpgradeDriver } from './ws-upgrade.js';
 import type { Driver } from './types.js';
@@ -9,6 +10,7 @@ export const DRIVERS: readonly Driver[] = [
   express5Driver,
   express4Driver,
   fastifyDriver,
+  honoDriver,
   wsUpgradeDriver,
   wsMessageDriver,
 ];

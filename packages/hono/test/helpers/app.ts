@@ -39,6 +39,11 @@ export function buildApp(logs: LogCapture, { adapter, errorHandler = adapter }: 
     c.get('logger').info(`text ${await c.req.text()}`);
     return answer(c);
   });
+  app.post('/bytes', async (c) => {
+    const bytes = Buffer.from(await c.req.arrayBuffer());
+    c.get('logger').info(`bytes hex=${bytes.toString('hex')} b64=${bytes.toString('base64')}`);
+    return answer(c);
+  });
   app.post('/upload', async (c) => {
     const body = await c.req.parseBody();
     const file = body.file as File;
