@@ -1,27 +1,21 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildApp } from './helpers/app.js';
 import {
   audioCanary,
   binaryForms,
   canary,
   captureLogs,
-  serveApp,
+  serverPerTest,
   waitFor,
   type LogCapture,
-  type Running,
 } from './helpers/server.js';
 
-let running: Running | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
+const server = serverPerTest();
 
 let n = 0;
 async function start(adapter: boolean): Promise<{ logs: LogCapture; url: string }> {
   const logs = captureLogs();
-  running = await serveApp(buildApp(logs, { adapter }));
-  return { logs, url: running.url };
+  return { logs, url: await server.serve(buildApp(logs, { adapter })) };
 }
 
 /** Sends one request and waits for the before-mounted logger's last line of it. */
@@ -95,7 +89,7 @@ describe('query, JSON and text bodies', () => {
     await send(on.logs, on.url, '/text', { body: `say ${ordinary}`, type: 'text/plain' });
     expect(on.logs.text()).not.toContain(zrm);
     expect(on.logs.text()).toContain(`"msg":"text say ${ordinary}"`);
-    await running?.close();
+    await server.close();
     const control = canary('control-text');
     const off = await start(false);
     await send(off.logs, off.url, '/text?enable_logging=false', {
@@ -158,7 +152,7 @@ describe('forms and uploads', () => {
     const text = on.logs.text();
     expect(text).toContain('"msg":"upload name=');
     for (const probe of [note, name, ...binaryForms(bytes)]) expect(text).not.toContain(probe);
-    await running?.close();
+    await server.close();
 
     // fresh canaries: the ZRM ones stay registered for the taint grace period
     const cNote = canary('control-note');

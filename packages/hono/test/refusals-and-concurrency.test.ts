@@ -1,22 +1,11 @@
 import { Hono } from 'hono';
 import { pinoLogger, type PinoLogger } from 'hono-pino';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { isZeroRetention } from '@zrm/core';
 import { zeroRetention, zeroRetentionErrorHandler, type ZeroRetentionVariables } from '@zrm/hono';
-import {
-  canary,
-  captureLogs,
-  serveApp,
-  waitFor,
-  type LogCapture,
-  type Running,
-} from './helpers/server.js';
+import { canary, captureLogs, serverPerTest, waitFor, type LogCapture } from './helpers/server.js';
 
-let running: Running | undefined;
-afterEach(async () => {
-  await running?.close();
-  running = undefined;
-});
+const server = serverPerTest();
 
 /** A request logger before the adapter, hono-pino after it, a handler that awaits and logs the query. */
 async function start(logs: LogCapture) {
@@ -42,8 +31,7 @@ async function start(logs: LogCapture) {
     return c.json({ zeroRetention: isZeroRetention(), flag: c.get('zeroRetention') });
   });
   app.onError(zeroRetentionErrorHandler());
-  running = await serveApp(app);
-  return running.url;
+  return server.serve(app);
 }
 
 let n = 0;
@@ -132,9 +120,9 @@ describe('concurrency', () => {
       logs.logger.info(`work text=${c.req.query('text')}`);
       return c.json({ zeroRetention: isZeroRetention() });
     });
-    running = await serveApp(app);
+    const url = await server.serve(app);
     const c = canary('control-conc');
-    await fetch(`${running.url}/work?enable_logging=false&text=${c}`).then((r) => r.text());
+    await fetch(`${url}/work?enable_logging=false&text=${c}`).then((r) => r.text());
     expect(logs.text()).toContain(`work text=${c}`);
   });
 });

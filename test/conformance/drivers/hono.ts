@@ -4,8 +4,8 @@ import {
   buildConformanceApp,
   serveApp,
 } from '../../../packages/hono/test/helpers/conformance-app.js';
-import { captureLogs, waitFor } from './log-capture.js';
-import { postJson } from './http-request.js';
+import { captureLogs } from './log-capture.js';
+import { loggedHttpApp } from './logged-http.js';
 import type { Driver } from './types.js';
 
 /**
@@ -28,14 +28,6 @@ export const honoDriver: Driver = {
       mode: isZeroRetention,
     });
     const running = await serveApp(app);
-    return {
-      async send(request) {
-        const observed = await postJson(running.url, request);
-        await waitFor(() => logs.text().includes(`"conformanceDone":"${request.id}"`));
-        return observed;
-      },
-      logText: () => logs.text(),
-      close: () => running.close(),
-    };
+    return loggedHttpApp(running.url, logs, () => running.close());
   },
 };

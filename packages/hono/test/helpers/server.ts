@@ -1,4 +1,5 @@
 import { serve } from '@hono/node-server';
+import { afterEach } from 'vitest';
 import type { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -25,6 +26,27 @@ export async function serveApp(
         server.closeAllConnections();
         server.close(() => resolve());
       }),
+  };
+}
+
+/** Serves one app per test: the test's server is closed after it (or earlier with `close()`). */
+export function serverPerTest(): {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any app's Env
+  serve(app: Hono<any, any, any>): Promise<string>;
+  close(): Promise<void>;
+} {
+  let running: Running | undefined;
+  const close = async (): Promise<void> => {
+    await running?.close();
+    running = undefined;
+  };
+  afterEach(close);
+  return {
+    async serve(app) {
+      running = await serveApp(app);
+      return running.url;
+    },
+    close,
   };
 }
 
