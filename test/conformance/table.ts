@@ -20,9 +20,16 @@ const throws: Callback = () => {
   throw new Error('policy store down');
 };
 
-/** A request header as every adapter's request has it (Node, Express, Fastify, ws upgrade). */
+/**
+ * A request header as every adapter's request has it: `req.headers[name]`
+ * (Node, Express, Fastify, ws upgrade) or, for Hono's `Context`, `c.req.header(name)`.
+ */
 export function headerOf(req: unknown, name: string): string | undefined {
-  const value = (req as { headers: Record<string, string | string[] | undefined> }).headers[name];
+  const hono = (req as { req?: { header?: unknown } }).req;
+  const value =
+    typeof hono?.header === 'function'
+      ? (hono.header as (name: string) => string | undefined)(name)
+      : (req as { headers: Record<string, string | string[] | undefined> }).headers[name];
   return typeof value === 'string' ? value : undefined;
 }
 

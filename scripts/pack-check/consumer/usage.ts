@@ -18,6 +18,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import express from 'express';
 import Fastify from 'fastify';
+import { Hono } from 'hono';
 import pino from 'pino';
 import { expect } from 'vitest';
 import { WebSocketServer } from 'ws';
@@ -33,6 +34,11 @@ import {
 } from '@zrm/core';
 import { zeroRetention, zeroRetentionErrorHandler } from '@zrm/express';
 import fastifyZeroRetention from '@zrm/fastify';
+import {
+  zeroRetention as honoZeroRetention,
+  zeroRetentionErrorHandler as honoErrorHandler,
+  type ZeroRetentionVariables,
+} from '@zrm/hono';
 import { guardHistory, openEmbeddedHistory, type HistoryItem } from '@zrm/history';
 import {
   createZeroRetentionMetrics,
@@ -112,6 +118,12 @@ const item: HistoryItem = { owner: 'tenant-1', requestId: 'req-2', text: 'hello'
 const history = guardHistory(await openEmbeddedHistory());
 await history.record(item);
 
+// @zrm/hono, its callbacks typed with Hono's Context and c.get('zeroRetention') a boolean
+const hono = new Hono<{ Variables: ZeroRetentionVariables }>();
+hono.use(honoZeroRetention({ entitled: (c) => c.req.header('x-plan') === 'enterprise' }));
+hono.get('/', (c) => c.json({ zeroRetention: c.get('zeroRetention') }));
+hono.onError(honoErrorHandler());
+
 // @zrm/testing and its vitest matchers
 const canary = createTextCanary('consumer');
 const sink = capturePino();
@@ -127,4 +139,4 @@ const captureLoggers = new LoggerProvider({
   processors: [new SimpleLogRecordProcessor({ exporter: capturedRecords })],
 });
 
-export { captureLoggers, captureTracers, hits, loggerProvider, refusal, tracerProvider };
+export { captureLoggers, captureTracers, hits, hono, loggerProvider, refusal, tracerProvider };

@@ -3,8 +3,8 @@ import { isZeroRetention } from '@zrm/core';
 import { zeroRetention, zeroRetentionErrorHandler } from '@zrm/express';
 import { EXPRESS_VERSIONS } from '../../../packages/express/test/helpers/express-versions.js';
 import { listen } from '../../../packages/express/test/helpers/server.js';
-import { captureLogs, waitFor } from './log-capture.js';
-import { postJson } from './http-request.js';
+import { captureLogs } from './log-capture.js';
+import { loggedHttpApp } from './logged-http.js';
 import type { Driver } from './types.js';
 
 type Express = (typeof EXPRESS_VERSIONS)[number][1];
@@ -47,15 +47,7 @@ function expressDriver(name: string, framework: Express): Driver {
       });
       if (policy !== undefined) app.use(zeroRetentionErrorHandler());
       const running = await listen(app);
-      return {
-        async send(request) {
-          const observed = await postJson(running.url, request);
-          await waitFor(() => logs.text().includes(`"conformanceDone":"${request.id}"`));
-          return observed;
-        },
-        logText: () => logs.text(),
-        close: () => running.close(),
-      };
+      return loggedHttpApp(running.url, logs, () => running.close());
     },
   };
 }

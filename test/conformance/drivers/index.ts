@@ -1,6 +1,7 @@
 import { express4Driver, express5Driver } from './express.js';
 import { fastifyDriver } from './fastify.js';
 import { koa2Driver, koa3Driver } from './koa.js';
+import { honoDriver } from './hono.js';
 import { wsMessageDriver } from './ws-message.js';
 import { wsUpgradeDriver } from './ws-upgrade.js';
 import type { Driver } from './types.js';
@@ -10,6 +11,7 @@ export const DRIVERS: readonly Driver[] = [
   express5Driver,
   express4Driver,
   fastifyDriver,
+  honoDriver,
   wsUpgradeDriver,
   wsMessageDriver,
   koa3Driver,
