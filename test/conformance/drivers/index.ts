@@ -1,5 +1,6 @@
 import { express4Driver, express5Driver } from './express.js';
 import { fastifyDriver } from './fastify.js';
+import { httpDriver } from './http.js';
 import { wsMessageDriver } from './ws-message.js';
 import { wsUpgradeDriver } from './ws-upgrade.js';
 import type { Driver } from './types.js';
@@ -11,4 +12,5 @@ export const DRIVERS: readonly Driver[] = [
   fastifyDriver,
   wsUpgradeDriver,
   wsMessageDriver,
+  httpDriver,
 ];
