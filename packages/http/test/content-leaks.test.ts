@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isZeroRetention } from '@zrm/core';
 import {
@@ -18,7 +19,7 @@ type Logs = ReturnType<typeof captureLogs>;
 /** The routes of the app: each reads its own body and logs what it got, in messages and objects. */
 function routes(logs: Logs) {
   const log = logs.logger;
-  const done = (res: import('node:http').ServerResponse, body: object) => {
+  const done = (res: ServerResponse, body: object) => {
     res.setHeader('content-type', 'application/json');
     res.end(JSON.stringify({ ...body, zeroRetention: isZeroRetention() }));
   };

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zeroRetentionHandler, type ErrorReport } from '@zrm/http';
@@ -35,10 +36,7 @@ describe('onError with pino', () => {
   const reports: ErrorReport[] = [];
   let running: Running;
   beforeAll(async () => {
-    const handler = async (
-      req: import('node:http').IncomingMessage,
-      res: import('node:http').ServerResponse,
-    ) => {
+    const handler = async (req: IncomingMessage, res: ServerResponse) => {
       const text = String(req.headers['x-text']);
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       if (path.startsWith('/late')) {
