@@ -2,6 +2,7 @@ import { express4Driver, express5Driver } from './express.js';
 import { fastifyDriver } from './fastify.js';
 import { koa2Driver, koa3Driver } from './koa.js';
 import { honoDriver } from './hono.js';
+import { httpDriver } from './http.js';
 import { wsMessageDriver } from './ws-message.js';
 import { wsUpgradeDriver } from './ws-upgrade.js';
 import type { Driver } from './types.js';
@@ -16,4 +17,5 @@ export const DRIVERS: readonly Driver[] = [
   wsMessageDriver,
   koa3Driver,
   koa2Driver,
+  httpDriver,
 ];
