@@ -32,7 +32,8 @@ export {
 export type { RequestWithHeaders } from './request-content.js';
 export { openRequestScope, registerParsedBody } from './request-scope.js';
 
-// the answer to a refusal or error
+// the response of a ZRM request, and the answer to a refusal or error
+export { enforceZeroRetentionHeaders } from './response-headers.js';
 export { errorResponse, writeErrorResponse } from './error-response.js';
 export type { ErrorBody, ErrorResponse } from './error-response.js';
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { definePolicy, isZrmError, type Policy, type ZrmDecision, type ZrmScope } from '@zrm/core';
 import {
   decide,
+  enforceZeroRetentionHeaders,
   isThenable,
   openRequestScope,
   registerQuery,
@@ -11,7 +12,6 @@ import {
 } from '@zrm/core/adapter';
 import { taintBodyOnParse } from './body-taint.js';
 import { guardMultipart } from './multipart-guard.js';
-import { enforceZrmHeaders } from './response-headers.js';
 import { kScope } from './symbols.js';
 import type {
   ExpressRequest,
@@ -53,7 +53,7 @@ function start(
     return;
   }
   scope.run(() => {
-    enforceZrmHeaders(res);
+    enforceZeroRetentionHeaders(res);
     registerQuery(url, scope);
     taintBodyOnParse(req, scope, decision);
     guardMultipart(req, scope);

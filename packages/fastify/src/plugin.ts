@@ -6,7 +6,14 @@ import {
   type ZrmDecision,
   type ZrmScope,
 } from '@zrm/core';
-import { createScope, decide, isThenable, registerQuery, whenDecided } from '@zrm/core/adapter';
+import {
+  createScope,
+  decide,
+  enforceZeroRetentionHeaders,
+  isThenable,
+  registerQuery,
+  whenDecided,
+} from '@zrm/core/adapter';
 import type { FastifyInstance, FastifyPluginCallback, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { EventEmitter } from 'node:events';
@@ -102,6 +109,8 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
       if (scope.zeroRetention) {
         registerQuery(raw.url ?? '', scope);
         setZeroRetentionHeaders(reply);
+        // and at the head: a handler's or a later onSend hook's caching headers never reach a ZRM response
+        enforceZeroRetentionHeaders(reply.raw);
         guardMultipart(request, scope);
       }
       state.settle(scope.zeroRetention ? 'zero-retention' : 'ordinary');
@@ -165,15 +174,6 @@ const zeroRetentionPlugin: FastifyPluginCallback<ZeroRetentionFastifyOptions> = 
     const scope = scopeOf(request.raw);
     if (scope === undefined || currentScope() === scope) next();
     else scope.run(next);
-  });
-
-  fastify.addHook('onSend', function zeroRetentionOnSend(request, reply, payload, next) {
-    const scope = scopeOf(request.raw);
-    if (scope === undefined || !scope.zeroRetention) return next(null, payload);
-    // a handler may have set its own caching headers: a ZRM response is never cacheable
-    setZeroRetentionHeaders(reply);
-    if (currentScope() === scope) next(null, payload);
-    else scope.run(() => next(null, payload));
   });
 
   fastify.addHook('onReady', function zeroRetentionOnReady(this: FastifyInstance, next) {

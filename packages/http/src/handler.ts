@@ -3,6 +3,7 @@ import { definePolicy, redact, type Policy, type ZrmDecision, type ZrmScope } fr
 import {
   createScope,
   decide,
+  enforceZeroRetentionHeaders,
   isThenable,
   registerQuery,
   requestIdOf,
@@ -11,7 +12,6 @@ import {
   writeErrorResponse,
 } from '@zrm/core/adapter';
 import { bindRequest } from './body.js';
-import { enforceZrmHeaders } from './headers.js';
 import { kScope } from './symbols.js';
 import type {
   HttpAdapterOptions,
@@ -81,7 +81,7 @@ function serve(
 ): void {
   scope.run(() => {
     if (scope.zeroRetention) {
-      enforceZrmHeaders(res);
+      enforceZeroRetentionHeaders(res);
       registerQuery(url, scope);
     }
     const fail = (error: unknown): void => failed(error, req, res, scope, onError);

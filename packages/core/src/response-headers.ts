@@ -31,9 +31,11 @@ function setZrmHeaders(res: ServerResponse): void {
 
 /**
  * A ZRM response carries `Cache-Control: no-store` and `Zero-Retention: enforced`,
- * whatever the handler set in between: they are set now and again when the head is written.
+ * whatever the handler or framework set in between: they are set now and again
+ * when the head is written (`writeHead`, which Node calls for every response,
+ * also implicitly), where any other value given for them is dropped.
  */
-export function enforceZrmHeaders(res: ServerResponse): void {
+export function enforceZeroRetentionHeaders(res: ServerResponse): void {
   setZrmHeaders(res);
   const writeHead = res.writeHead.bind(res) as (...args: unknown[]) => ServerResponse;
   res.writeHead = (...args: unknown[]): ServerResponse => {
