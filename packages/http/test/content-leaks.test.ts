@@ -41,8 +41,10 @@ function routes(logs: Logs) {
     },
     '/text': async (req, res) => {
       const text = (await readBody(req)).toString('utf8');
-      const at = text.indexOf('CANARY');
-      req.log.info(`text body ${text.slice(at, at + 60)}`);
+      // the canary alone: the filler around it is the same in every mode, and a run of it in an ordinary
+      // line would rightly be scrubbed while a ZRM request's body is still registered
+      const found = /CANARY-[a-z]+-[0-9a-f]+/.exec(text)?.[0] ?? 'no canary';
+      req.log.info(`text body ${found}`);
       done(res, { characters: text.length });
     },
     '/audio': async (req, res) => {
